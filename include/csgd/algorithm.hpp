@@ -1,0 +1,92 @@
+#pragma once
+// The distributed algorithms: Algorithm 1 (PR-SGD-Momentum), its two averaging baselines, and
+// Algorithm 2 (decentralized momentum SGD). All share the local momentum step (4)/(5), which is
+// also (16)/(17); they differ in when they communicate and what the communication does.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "csgd/linalg.hpp"
+#include "csgd/mixing_matrix.hpp"
+#include "csgd/random.hpp"
+#include "csgd/timing.hpp"
+
+namespace csgd {
+
+// Settings of algorithm.lr.
+struct LrSpec {
+  std::string schedule = "constant";  // constant | step | theory
+  double initial = 0.1;               // γ (constant, step)
+  std::vector<double> milestones_epochs;            // step: multiply by `factor` at each
+  std::vector<std::int64_t> milestones_iterations;  // step: same, counted in iterations
+  double factor = 0.1;
+  double scale = 1.0;                 // theory: γ = scale·sqrt(N/T) (Corollaries 1–3 use 1)
+  double warmup_epochs = 0;           // linear warm-up from 0 to the schedule's value
+  std::int64_t warmup_iterations = 0;
+
+  void validate() const;
+};
+
+// Settings of `algorithm:`.
+struct AlgorithmSpec {
+  std::string name = "pr-sgd-momentum";  // pr-sgd-momentum | local-sgd-reset-momentum |
+                                         // local-sgd-local-momentum | decentralized-momentum
+  double beta = 0.9;       // momentum coefficient β ∈ [0, 1)
+  bool nesterov = false;   // false: Option I, Polyak (4)/(16); true: Option II, Nesterov (5)/(17)
+  std::int64_t I = 1;      // sync interval (Algorithm 1 and baselines)
+  LrSpec lr;
+  MixingSpec mixing;       // decentralized-momentum only
+  bool random_output = false;  // output_iterate: random — also report x̄^(R) (Remark 2)
+
+  void validate() const;
+};
+
+// The state one worker owns: x_i, u_i and, for Algorithm 2, the buffers eq. (18) writes into.
+template <class S>
+struct WorkerState {
+  Vector<S> x, u;
+  Vector<S> mix_x, mix_u;  // Algorithm 2 only; empty otherwise
+  Rng rng;                 // the worker's own stream: gradient noise and sampling
+};
+
+template <class S>
+class Algorithm {
+ public:
+  Algorithm(S beta, bool nesterov) : beta_(beta), nesterov_(nesterov) {}
+  virtual ~Algorithm() = default;
+
+  virtual std::string name() const = 0;
+  // Local momentum update of one worker with its stochastic gradient g: eq. (4) or (5).
+  void local_step(WorkerState<S>& w, const Vector<S>& g, S gamma) const;
+  // The round that ends iteration t (1-based), if any, with its payload; `model_bytes` is the
+  // size of one parameter copy.
+  virtual std::optional<CommRound> round_after(std::int64_t t, double model_bytes) const = 0;
+  // Performs that round on all workers (sums in worker order: bit-reproducible).
+  virtual void communicate(std::span<WorkerState<S>> workers) const = 0;
+  // Allocates the per-worker buffers the algorithm needs beyond x and u.
+  virtual void prepare(WorkerState<S>& /*w*/) const {}
+  // W, for Algorithm 2.
+  virtual const MixingMatrix* mixing() const { return nullptr; }
+
+  S beta() const { return beta_; }
+  bool nesterov() const { return nesterov_; }
+
+ private:
+  S beta_;
+  bool nesterov_;
+};
+
+template <class S>
+std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N);
+
+// x̄ = (1/N) Σ_j x_j, summed in worker order (eq. 7); `member` selects x or u.
+template <class S>
+void node_average(std::span<const WorkerState<S>> workers, Vector<S> WorkerState<S>::*member, Vector<S>& out);
+
+// γ at iteration t (1-based) given the epoch reached before it and the planned T.
+double learning_rate(const LrSpec& lr, std::int64_t t, double epoch, std::int64_t T, int N);
+
+}  // namespace csgd

@@ -1,0 +1,57 @@
+#pragma once
+// The mixing matrix W of Algorithm 2 (Assumption 2) and the graphs it is built from.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace csgd {
+
+// Settings of algorithm.mixing.
+struct MixingSpec {
+  std::string topology = "ring";  // ring | line | torus | complete | file
+  int rows = 0, cols = 0;         // torus: rows × cols must equal N (0 = pick the squarest)
+  std::string file;               // file: whitespace-separated N×N matrix, '#' comments
+
+  void validate() const;
+};
+
+// Undirected simple graph on nodes 0..N-1 (no self-loops, no duplicate edges).
+struct Graph {
+  int N = 0;
+  std::vector<std::pair<int, int>> edges;  // i < j, sorted
+  std::vector<int> degrees() const;
+};
+
+// Graph generators (Boost.Graph). Throw ValidationError naming the bad parameter.
+Graph ring_graph(int N);
+Graph line_graph(int N);
+Graph torus_graph(int rows, int cols);
+Graph complete_graph(int N);
+bool is_connected(const Graph& g);
+
+struct MixingMatrix {
+  Eigen::MatrixXd W;  // N × N, symmetric, doubly stochastic, non-negative
+  // in_weights[i] = {(j, W_ji) : W_ji ≠ 0}, j ascending: the terms of eq. (18) for worker i.
+  std::vector<std::vector<std::pair<int, double>>> in_weights;
+  double lambda2 = 0, lambdaN = 0;  // second largest and smallest eigenvalue
+  double sqrt_rho = 0;              // max(|λ2|, |λN|), eq. (15)
+  std::string source;               // e.g. "ring(8), Metropolis-Hastings"
+
+  int N() const { return static_cast<int>(W.rows()); }
+  double spectral_gap() const { return 1.0 - sqrt_rho; }
+  std::vector<int> out_degrees() const;  // neighbours j ≠ i with W_ij ≠ 0
+};
+
+// Metropolis–Hastings weights: W_ij = 1/(1+max(d_i, d_j)) on edges, W_ii = 1 − Σ_j W_ij.
+Eigen::MatrixXd metropolis_hastings_weights(const Graph& g);
+// Checks Assumption 2 (tolerance 1e-9), computes the spectrum and the sparse form.
+// Throws ValidationError with the rule broken (field "mixing").
+MixingMatrix make_mixing_matrix(Eigen::MatrixXd W, std::string source);
+// From algorithm.mixing for N workers. Throws ValidationError / InputError.
+MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N);
+// Reads an N×N matrix from a text file. Throws InputError naming file and line.
+Eigen::MatrixXd read_matrix_file(const std::string& path);
+
+}  // namespace csgd
