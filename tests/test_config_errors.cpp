@@ -1,2 +1,125 @@
-// placeholder: to be written
+// Bad experiment files are refused with file:line:column, the key path and the rule.
 #include <doctest/doctest.h>
+
+#include <string>
+
+#include "csgd/errors.hpp"
+#include "csgd/experiment.hpp"
+
+using csgd::InputError;
+using csgd::load_experiment_text;
+
+namespace {
+
+const char* kBase = R"(name: t
+workers: 4
+problem:
+  model: synthetic
+  dimension: 10
+algorithm:
+  name: pr-sgd-momentum
+  momentum: 0.9
+  sync_interval: 4
+  lr: 0.1
+stop: {iterations: 100}
+)";
+
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_experiment_text(text, "exp.yaml", overrides);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the valid base file loads with its values") {
+  const auto plan = load_experiment_text(kBase, "exp.yaml", {});
+  REQUIRE(plan.runs.size() == 1);
+  CHECK(plan.runs[0].config.N == 4);
+  CHECK(plan.runs[0].config.algorithm.I == 4);
+  CHECK(plan.runs[0].config.algorithm.lr.initial == 0.1);
+  CHECK(plan.runs[0].run_name == "run");
+}
+
+TEST_CASE("a YAML syntax error names file, line and column") {
+  const auto msg = error_of("name: t\nworkers: [4\n");
+  CHECK(msg.find("exp.yaml:") == 0);
+  CHECK(msg.find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("an unknown key is refused with the nearest valid key and its position") {
+  const auto msg = error_of(replace(kBase, "  sync_interval: 4", "  sync_intervl: 4"));
+  CHECK(msg.find("exp.yaml:9:3: algorithm.sync_intervl: unknown key; did you mean 'sync_interval'?") == 0);
+}
+
+TEST_CASE("momentum outside [0,1) names the rule and the line of the value") {
+  const auto msg = error_of(replace(kBase, "momentum: 0.9", "momentum: 1.2"));
+  CHECK(msg.find("exp.yaml:8:13: algorithm.momentum: the momentum coefficient β must be in [0, 1), got 1.2") == 0);
+}
+
+TEST_CASE("I < 1, gamma <= 0 and N < 1 are each refused with the key path") {
+  CHECK(error_of(replace(kBase, "sync_interval: 4", "sync_interval: 0")).find("algorithm.sync_interval: the sync interval I must be ≥ 1") !=
+        std::string::npos);
+  CHECK(error_of(replace(kBase, "lr: 0.1", "lr: -0.1")).find("algorithm.lr.initial: the learning rate γ must be > 0") !=
+        std::string::npos);
+  CHECK(error_of(replace(kBase, "workers: 4", "workers: 0")).find("exp.yaml:2:10: workers: the worker count N must be ≥ 1") == 0);
+}
+
+TEST_CASE("a value of the wrong type says what was expected") {
+  CHECK(error_of(replace(kBase, "workers: 4", "workers: four")).find("workers: expected an integer") != std::string::npos);
+  CHECK(error_of(replace(kBase, "sync_interval: 4", "sync_interval: 2.5")).find("expected an integer") != std::string::npos);
+}
+
+TEST_CASE("a unit that cannot be read says what a valid one looks like") {
+  const auto msg = error_of(std::string(kBase) + "timing: {network: {bandwidth: 10 furlongs}}\n");
+  CHECK(msg.find("timing.network.bandwidth: expected a bandwidth such as 10Gbps") != std::string::npos);
+}
+
+TEST_CASE("--set overrides a value, and a bad override names the option") {
+  const auto plan = load_experiment_text(kBase, "exp.yaml", {"algorithm.momentum=0.5", "problem.dimension=3"});
+  CHECK(plan.runs[0].config.algorithm.beta == 0.5);
+  CHECK(plan.runs[0].config.problem.dimension == 3);
+  const auto msg = error_of(kBase, {"algorithm.momentum=2"});
+  CHECK(msg.find("--set algorithm.momentum=2: algorithm.momentum: the momentum coefficient β must be in [0, 1)") == 0);
+  CHECK(error_of(kBase, {"algorithm.momentum"}).find("expected key.path=value") != std::string::npos);
+  CHECK(error_of(kBase, {"algorithm.mometum=0.1"}).find("did you mean 'momentum'") != std::string::npos);
+}
+
+TEST_CASE("stop needs exactly one of iterations or epochs") {
+  CHECK(error_of(replace(kBase, "stop: {iterations: 100}", "stop: {}")).find("stop: set exactly one of") != std::string::npos);
+  CHECK(error_of(replace(kBase, "stop: {iterations: 100}", "stop: {iterations: 10, epochs: 1}")).find("set exactly one") !=
+        std::string::npos);
+}
+
+TEST_CASE("epochs are refused for the synthetic problem, which has no data set") {
+  CHECK(error_of(replace(kBase, "stop: {iterations: 100}", "stop: {epochs: 2}")).find("stop.epochs: the synthetic problem has no epochs") !=
+        std::string::npos);
+}
+
+TEST_CASE("keys of another model are unknown keys") {
+  const auto msg = error_of(replace(kBase, "  dimension: 10", "  dimension: 10\n  batch_size: 8"));
+  CHECK(msg.find("exp.yaml:6:3: problem.batch_size: unknown key") == 0);
+}
+
+TEST_CASE("a decentralized run needs a mixing topology it knows, and sync_interval does not apply") {
+  const std::string d = replace(replace(kBase, "name: pr-sgd-momentum", "name: decentralized-momentum"), "  sync_interval: 4\n", "");
+  CHECK(load_experiment_text(d, "exp.yaml", {}).runs[0].config.algorithm.mixing.topology == "ring");
+  CHECK(error_of(d + "").find("(accepted)") == 0);
+  CHECK(error_of(replace(d, "  lr: 0.1", "  lr: 0.1\n  mixing: {topology: moebius}")).find("algorithm.mixing.topology") != std::string::npos);
+  CHECK(error_of(replace(d, "  lr: 0.1", "  lr: 0.1\n  sync_interval: 2")).find("algorithm.sync_interval: unknown key") != std::string::npos);
+}
+
+TEST_CASE("a missing or empty experiment file is refused") {
+  CHECK_THROWS_WITH_AS(csgd::load_experiment("/nonexistent/x.yaml", {}), doctest::Contains("cannot open"), InputError);
+  CHECK(error_of("").find("empty") != std::string::npos);
+  CHECK(error_of("- a\n- b\n").find("map of keys") != std::string::npos);
+}

@@ -1,2 +1,73 @@
-// placeholder: to be written
 #include <doctest/doctest.h>
+
+#include "csgd/errors.hpp"
+#include "csgd/experiment.hpp"
+
+using csgd::load_experiment_text;
+
+namespace {
+// Replaces the first `from` (built by concatenation: GCC 12 misreports string::replace, PR105329).
+std::string with(const std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.substr(0, at) + to + text.substr(at + from.size());
+}
+
+const char* kSweep = R"(name: s
+workers: 2
+problem: {model: synthetic, dimension: 4}
+algorithm: {name: pr-sgd-momentum, lr: 0.1}
+stop: {iterations: 10}
+sweep:
+  algorithm.sync_interval: [1, 4, 8]
+  algorithm.momentum: [0.0, 0.9]
+)";
+}
+
+TEST_CASE("a sweep expands to the cartesian product with the last key varying fastest") {
+  const auto plan = load_experiment_text(kSweep, "s.yaml", {});
+  REQUIRE(plan.runs.size() == 6);
+  CHECK(plan.sweep_keys == std::vector<std::string>{"algorithm.sync_interval", "algorithm.momentum"});
+  CHECK(plan.runs[0].run_name == "sync_interval=1,momentum=0.0");
+  CHECK(plan.runs[1].run_name == "sync_interval=1,momentum=0.9");
+  CHECK(plan.runs[5].run_name == "sync_interval=8,momentum=0.9");
+  CHECK(plan.runs[4].config.algorithm.I == 8);
+  CHECK(plan.runs[4].config.algorithm.beta == 0.0);
+  CHECK(plan.runs[3].swept[0] == std::pair<std::string, std::string>{"algorithm.sync_interval", "4"});
+}
+
+TEST_CASE("a bad sweep value is refused at its own line, before any run") {
+  const std::string text = with(kSweep, "[0.0, 0.9]", "[0.0, 1.5]");
+  try {
+    load_experiment_text(text, "s.yaml", {});
+    FAIL("accepted");
+  } catch (const csgd::InputError& e) {
+    CHECK(std::string(e.what()).find("s.yaml:8:29: algorithm.momentum:") == 0);
+  }
+}
+
+TEST_CASE("a sweep over a mistyped key is refused with the nearest key") {
+  const std::string text = with(kSweep, "algorithm.momentum:", "algorithm.momentun:");
+  CHECK_THROWS_WITH_AS(load_experiment_text(text, "s.yaml", {}), doctest::Contains("did you mean 'momentum'"),
+                       csgd::InputError);
+}
+
+TEST_CASE("a sweep entry that is not a list is refused") {
+  const std::string text = with(kSweep, "[1, 4, 8]", "8");
+  CHECK_THROWS_WITH_AS(load_experiment_text(text, "s.yaml", {}), doctest::Contains("non-empty list"), csgd::InputError);
+}
+
+TEST_CASE("--set can replace a sweep axis") {
+  const auto plan = load_experiment_text(kSweep, "s.yaml", {"sweep.algorithm.momentum=[0.5]"});
+  REQUIRE(plan.runs.size() == 3);
+  CHECK(plan.runs[2].config.algorithm.beta == 0.5);
+}
+
+TEST_CASE("list values label folders readably") {
+  const auto plan = load_experiment_text(
+      "workers: 1\nproblem: {model: mlp, dataset: generated}\nstop: {iterations: 1}\nsweep: {problem.hidden: [[8], [16, 16]]}\n",
+      "h.yaml", {});
+  REQUIRE(plan.runs.size() == 2);
+  CHECK(plan.runs[1].run_name == "hidden=16-16");
+  CHECK(plan.runs[1].config.problem.hidden == std::vector<int>{16, 16});
+}

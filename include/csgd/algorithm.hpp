@@ -86,7 +86,8 @@ std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N);
 template <class S>
 void node_average(std::span<const WorkerState<S>> workers, Vector<S> WorkerState<S>::*member, Vector<S>& out);
 
-// γ at iteration t (1-based) given the epoch reached before it and the planned T.
-double learning_rate(const LrSpec& lr, std::int64_t t, double epoch, std::int64_t T, int N);
+// γ for iteration t (1-based) of T. `iterations_per_epoch` converts the epoch-based settings
+// (0 when epochs have no meaning); the epoch reached before iteration t is (t−1)/iterations_per_epoch.
+double learning_rate(const LrSpec& lr, std::int64_t t, double iterations_per_epoch, std::int64_t T, int N);
 
 }  // namespace csgd

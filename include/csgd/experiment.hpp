@@ -1,6 +1,7 @@
 #pragma once
 // One experiment file, parsed and validated: everything a run needs, nothing it computes.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,12 +45,19 @@ struct ExperimentConfig {
   void validate() const;  // cross-field rules; each section validates itself too
 };
 
+class ConfigSource;  // where each key path of a run came from (file position, --set, sweep)
+
 // One run of an experiment file: the base file, or one point of its sweep.
 struct RunPlan {
   std::string run_name;          // folder name: "run", or "sync_interval=8" for a sweep point
   std::vector<std::pair<std::string, std::string>> swept;  // key path → value, for the combined CSV
   ExperimentConfig config;
   std::string resolved_yaml;     // the full configuration with defaults, as written to disk
+  std::shared_ptr<const ConfigSource> source;
+
+  // "file:line:column: key.path: rule" for a rule broken by a value of this run, found after
+  // parsing (for example a batch larger than a worker's partition).
+  std::string error_at(const std::string& key_path, const std::string& rule) const;
 };
 
 struct ExperimentPlan {

@@ -1,1 +1,50 @@
-int main() { return 0; }
+// csgd: command-line entry. Dispatches to subcommands; maps errors to exit codes.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "csgd/errors.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "csgd " CSGD_VERSION " — distributed momentum SGD on a simulated cluster\n"
+    "\n"
+    "Usage:\n"
+    "  csgd run FILE.yaml [--set key.path=value]... [--threads N] [--out DIR] [--quiet] [--force]\n"
+    "  csgd run --help        options of `run`\n"
+    "  csgd --help            this text\n"
+    "  csgd --version\n"
+    "\n"
+    "Commands:\n"
+    "  run    train N virtual workers as the experiment file says and write results/<name>/<run>/\n"
+    "         (metrics.csv, summary.json, config.resolved.yaml, model.npy)\n"
+    "\n"
+    "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (command == "--version" || command == "-V") {
+      std::printf("csgd %s\n", CSGD_VERSION);
+      return 0;
+    }
+    if (command == "run") return csgd::cli::run_command(argc - 1, argv + 1);
+    std::fprintf(stderr, "csgd: %s\n\n%s",
+                 command.empty() ? "missing command" : ("unknown command '" + command + "'").c_str(), kUsage);
+    return csgd::cli::exit_bad_input;
+  } catch (const csgd::InputError& e) {
+    std::fprintf(stderr, "csgd: error: %s\n", e.what());
+    return csgd::cli::exit_bad_input;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "csgd: internal error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,1 +1,100 @@
-// placeholder: to be written
+// `csgd run`: load and validate the experiment (all runs of its sweep), then train.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include "cli/commands.hpp"
+#include "csgd/errors.hpp"
+#include "csgd/runner.hpp"
+
+namespace csgd::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+  g_interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+po::options_description run_options() {
+  po::options_description o("Options of csgd run FILE.yaml");
+  o.add_options()
+      ("help,h", "print this help")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a key of the file, e.g. --set algorithm.momentum=0.5 (repeatable; YAML values: "
+       "--set problem.hidden=[128,128])")
+      ("threads", po::value<int>()->default_value(0), "worker threads of the TBB pool (0 = all cores); "
+       "results are bit-identical for any value")
+      ("out", po::value<std::string>(), "results folder of the experiment (default results/<name>)")
+      ("force", "overwrite runs that already have results")
+      ("quiet,q", "print nothing but errors");
+  return o;
+}
+
+}  // namespace
+
+int run_command(int argc, const char* const* argv) {
+  po::options_description visible = run_options();
+  po::options_description all = visible;
+  all.add_options()("file", po::value<std::string>(), "experiment file");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(fmt::format("{} (see csgd run --help)", e.what()));
+  }
+  if (vm.count("help")) {
+    std::cout << "Usage: csgd run FILE.yaml [options]\n\n" << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("file")) throw InputError("csgd run needs an experiment file, e.g. csgd run experiments/quickstart.yaml");
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) throw InputError(fmt::format("--threads must be ≥ 0, got {}", threads));
+
+  const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const ExperimentPlan plan = load_experiment(vm["file"].as<std::string>(), overrides);
+
+  RunOptions options;
+  options.out_dir = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
+                                    : std::filesystem::path("results") / plan.name;
+  options.force = vm.count("force") > 0;
+  options.quiet = vm.count("quiet") > 0;
+  options.progress = !options.quiet && isatty(STDERR_FILENO);
+  options.interrupt = &g_interrupted;
+  if (!options.quiet) options.on_run_done = [](const RunResult& r) { std::fputs(r.report.c_str(), stdout); };
+
+  std::optional<tbb::global_control> limit;
+  if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  std::signal(SIGINT, on_sigint);
+  if (!options.quiet)
+    std::printf("csgd: %s — %zu run%s → %s\n", plan.name.c_str(), plan.runs.size(), plan.runs.size() == 1 ? "" : "s",
+                options.out_dir.string().c_str());
+  const auto results = run_experiment(plan, options);
+
+  int code = 0;
+  for (const auto& r : results) {
+    if (r.status == RunStatus::diverged) code = exit_diverged;
+    if (r.status == RunStatus::interrupted) code = exit_interrupted;
+  }
+  if (!options.quiet) {
+    std::printf("results: %s%s\n", options.out_dir.string().c_str(),
+                plan.sweep_keys.empty() ? ("/" + plan.runs.front().run_name).c_str() : " (sweep.csv combines the runs)");
+    std::fflush(stdout);
+  }
+  return code;
+}
+
+}  // namespace csgd::cli

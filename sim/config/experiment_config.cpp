@@ -1,1 +1,189 @@
-// placeholder: to be written
+// The experiment file's schema: which keys exist, their types, units and defaults.
+// The README's "Experiment files" section documents the same keys.
+#include <fmt/format.h>
+
+#include "config/experiment_reader.hpp"
+#include "csgd/units.hpp"
+
+namespace csgd {
+namespace {
+
+std::string resolve_path(const std::string& p, const std::filesystem::path& base_dir) {
+  if (p.empty()) return p;
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? p : (base_dir / path).lexically_normal().string();
+}
+
+template <class Enum>
+Enum choose(Section& s, const std::string& key, const std::string& fallback,
+            std::initializer_list<std::pair<const char*, Enum>> choices) {
+  const auto value = s.get<std::string>(key, fallback);
+  std::vector<std::string> names;
+  for (const auto& [name, e] : choices) {
+    if (value == name) return e;
+    names.emplace_back(name);
+  }
+  s.fail(key, fmt::format("must be one of {}; got '{}'", fmt::join(names, ", "), value));
+}
+
+// `full` or a positive count.
+std::optional<int> count_or_full(Section& s, const std::string& key, std::optional<int> fallback) {
+  if (auto text = s.optional<std::string>(key); text && *text == "full") return std::nullopt;
+  if (s.has(key)) {
+    const auto v = s.optional<int>(key);
+    if (!v) s.fail(key, "expected a positive integer or 'full'");
+    return v;
+  }
+  return fallback;
+}
+
+void read_dataset(Section d, DatasetSpec& spec, const std::filesystem::path& base_dir) {
+  spec.name = d.get<std::string>("name", spec.name);
+  if (spec.name == "fashion-mnist") {
+    spec.path = resolve_path(d.get<std::string>("path", spec.path), base_dir);
+  } else if (spec.name == "libsvm") {
+    spec.train_file = resolve_path(d.get<std::string>("train_file", ""), base_dir);
+    spec.test_file = resolve_path(d.get<std::string>("test_file", ""), base_dir);
+    spec.features = d.get<int>("features", 0);
+    if (spec.train_file.empty()) d.fail("train_file", "is required for a libsvm data set");
+  } else if (spec.name == "generated") {
+    spec.samples = d.get<int>("samples", spec.samples);
+    spec.test_samples = d.get<int>("test_samples", spec.test_samples);
+    spec.generated_features = d.get<int>("features", spec.generated_features);
+    spec.classes = d.get<int>("classes", spec.classes);
+    spec.noise = d.get<double>("noise", spec.noise);
+    spec.regression = d.get<bool>("regression", spec.regression);
+  } else {
+    d.fail("name", fmt::format("must be one of fashion-mnist, libsvm, generated; got '{}'", spec.name));
+  }
+  d.finish();
+}
+
+void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& base_dir) {
+  spec.model = p.get<std::string>("model", spec.model);
+  spec.init = choose<Init>(p, "init", "seeded", {{"seeded", Init::seeded}, {"zeros", Init::zeros}});
+  if (spec.model == "synthetic") {
+    spec.dimension = p.get<int>("dimension", spec.dimension);
+    spec.a = p.get<double>("a", spec.a);
+    spec.lambda = p.get<double>("lambda", spec.lambda);
+    spec.sigma = p.get<double>("sigma", spec.sigma);
+    spec.kappa = p.get<double>("kappa", spec.kappa);
+    spec.init_radius = p.get<double>("init_radius", spec.init_radius);
+  } else {
+    if (spec.model == "mlp") spec.hidden = p.get<std::vector<int>>("hidden", spec.hidden);
+    if (spec.model != "mlp") spec.bias = p.get<bool>("bias", spec.bias);
+    spec.l2 = p.get<double>("l2", spec.l2);
+    read_dataset(p.child("dataset", "name"), spec.dataset, base_dir);
+    Section part = p.child("partition", "scheme");
+    spec.partition.scheme = choose<PartitionScheme>(part, "scheme", "iid",
+                                                    {{"iid", PartitionScheme::iid},
+                                                     {"contiguous", PartitionScheme::contiguous},
+                                                     {"shards", PartitionScheme::shards},
+                                                     {"dirichlet", PartitionScheme::dirichlet}});
+    if (spec.partition.scheme == PartitionScheme::dirichlet)
+      spec.partition.alpha = part.get<double>("alpha", spec.partition.alpha);
+    if (spec.partition.scheme == PartitionScheme::shards)
+      spec.partition.shards_per_worker = part.get<int>("shards_per_worker", spec.partition.shards_per_worker);
+    part.finish();
+    spec.batch_size = count_or_full(p, "batch_size", spec.batch_size);
+    spec.shuffle = choose<bool>(p, "sampling", "shuffle", {{"shuffle", true}, {"with-replacement", false}});
+    spec.eval_train_samples = count_or_full(p, "eval_train_samples", spec.eval_train_samples).value_or(0);
+  }
+  p.finish();
+}
+
+void read_algorithm(Section a, AlgorithmSpec& spec) {
+  spec.name = a.get<std::string>("name", spec.name);
+  spec.beta = a.get<double>("momentum", spec.beta);
+  spec.nesterov = a.get<bool>("nesterov", spec.nesterov);
+  if (spec.name == "decentralized-momentum") {
+    Section m = a.child("mixing", "topology");
+    spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
+    if (spec.mixing.topology == "torus") {
+      spec.mixing.rows = m.get<int>("rows", 0);
+      spec.mixing.cols = m.get<int>("cols", 0);
+    }
+    if (spec.mixing.topology == "file") spec.mixing.file = m.get<std::string>("file", "");
+    m.finish();
+  } else {
+    spec.I = a.get<std::int64_t>("sync_interval", spec.I);
+  }
+  Section lr = a.child("lr", "initial");
+  spec.lr.schedule = lr.get<std::string>("schedule", spec.lr.schedule);
+  if (spec.lr.schedule == "theory") {
+    spec.lr.scale = lr.get<double>("scale", spec.lr.scale);
+  } else {
+    spec.lr.initial = lr.get<double>("initial", spec.lr.initial);
+  }
+  if (spec.lr.schedule == "step") {
+    spec.lr.milestones_epochs = lr.get<std::vector<double>>("milestones_epochs", {});
+    spec.lr.milestones_iterations = lr.get<std::vector<std::int64_t>>("milestones_iterations", {});
+    spec.lr.factor = lr.get<double>("factor", spec.lr.factor);
+  }
+  spec.lr.warmup_epochs = lr.get<double>("warmup_epochs", 0.0);
+  spec.lr.warmup_iterations = lr.get<std::int64_t>("warmup_iterations", 0);
+  lr.finish();
+  spec.random_output = choose<bool>(a, "output_iterate", "last", {{"last", false}, {"random", true}});
+  a.finish();
+}
+
+void read_timing(Section t, TimingSpec& spec, double bytes_per_param) {
+  Section c = t.child("compute");
+  spec.compute.step_time_s = c.optional_duration("step_time");
+  spec.compute.device_flops = c.flop_rate("device_flops", spec.compute.device_flops);
+  c.finish();
+  Section n = t.child("network");
+  spec.network.model = n.get<std::string>("model", spec.network.model);
+  spec.network.latency_s = n.duration("latency", spec.network.latency_s);
+  spec.network.bandwidth_Bps = n.bandwidth("bandwidth", spec.network.bandwidth_Bps);
+  spec.network.collective = n.get<std::string>("collective", spec.network.collective);
+  n.finish();
+  spec.model_bytes = t.optional_model_bytes("model_bytes", bytes_per_param);
+  t.finish();
+}
+
+void read_stop(Section s, StopSpec& spec) {
+  spec.iterations = s.optional<std::int64_t>("iterations");
+  spec.epochs = s.optional<double>("epochs");
+  Section target = s.child("target");
+  spec.target_loss = target.optional<double>("loss");
+  spec.target_accuracy = target.optional<double>("accuracy");
+  spec.target_grad_norm_sq = target.optional<double>("grad_norm_sq");
+  target.finish();
+  s.finish();
+}
+
+void read_eval(Section e, EvalSpec& spec) {
+  spec.every_iterations = e.optional<std::int64_t>("every_iterations");
+  spec.every_epochs = e.optional<double>("every_epochs");
+  spec.grad_norm = e.optional<bool>("grad_norm");
+  e.finish();
+}
+
+}  // namespace
+
+ExperimentConfig read_experiment(const ConfigSource& source, YAML::Node mirror, const std::filesystem::path& base_dir,
+                                 const std::string& default_name) {
+  Section root(source, source.root(), "", mirror);
+  root.allow({"sweep", "description"});
+  ExperimentConfig c;
+  c.name = root.get<std::string>("name", default_name);
+  c.seed = root.get<std::uint64_t>("seed", c.seed);
+  c.N = root.get<int>("workers", c.N);
+  c.precision = choose<Precision>(root, "precision", "float32",
+                                  {{"float32", Precision::float32}, {"float64", Precision::float64}});
+  read_problem(root.child("problem"), c.problem, base_dir);
+  read_algorithm(root.child("algorithm"), c.algorithm);
+  read_timing(root.child("timing"), c.timing, c.precision == Precision::float32 ? 4.0 : 8.0);
+  read_stop(root.child("stop"), c.stop);
+  read_eval(root.child("eval"), c.eval);
+  root.finish();
+  try {
+    c.validate();
+  } catch (const ValidationError& e) {
+    throw InputError(source.error(e.field(), e.what()));
+  }
+  return c;
+}
+
+}  // namespace csgd

@@ -1,1 +1,109 @@
-// placeholder: to be written
+// validate() of the algorithm, stop and eval settings: each names the field and the rule broken.
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "csgd/errors.hpp"
+#include "csgd/experiment.hpp"
+
+namespace csgd {
+namespace {
+
+void require(bool ok, const char* field, const std::string& rule) {
+  if (!ok) throw ValidationError(field, rule);
+}
+
+bool finite_positive(double v) { return std::isfinite(v) && v > 0; }
+
+}  // namespace
+
+void LrSpec::validate() const {
+  require(schedule == "constant" || schedule == "step" || schedule == "theory", "lr.schedule",
+          "must be one of constant, step, theory; got '" + schedule + "'");
+  require(finite_positive(initial), "lr.initial", fmt::format("the learning rate γ must be > 0, got {}", initial));
+  require(finite_positive(factor), "lr.factor", fmt::format("must be > 0, got {}", factor));
+  require(finite_positive(scale), "lr.scale", fmt::format("must be > 0, got {}", scale));
+  require(std::isfinite(warmup_epochs) && warmup_epochs >= 0, "lr.warmup_epochs", "must be ≥ 0");
+  require(warmup_iterations >= 0, "lr.warmup_iterations", "must be ≥ 0");
+  for (std::size_t k = 0; k < milestones_epochs.size(); ++k) {
+    require(std::isfinite(milestones_epochs[k]) && milestones_epochs[k] > 0, "lr.milestones_epochs",
+            "milestones must be > 0");
+    require(k == 0 || milestones_epochs[k] > milestones_epochs[k - 1], "lr.milestones_epochs",
+            "milestones must be increasing");
+  }
+  for (std::size_t k = 0; k < milestones_iterations.size(); ++k) {
+    require(milestones_iterations[k] > 0, "lr.milestones_iterations", "milestones must be > 0");
+    require(k == 0 || milestones_iterations[k] > milestones_iterations[k - 1], "lr.milestones_iterations",
+            "milestones must be increasing");
+  }
+  require(schedule == "step" || (milestones_epochs.empty() && milestones_iterations.empty()), "lr.schedule",
+          "milestones are only used by schedule: step");
+}
+
+void AlgorithmSpec::validate() const {
+  require(name == "pr-sgd-momentum" || name == "local-sgd-reset-momentum" || name == "local-sgd-local-momentum" ||
+              name == "decentralized-momentum",
+          "name",
+          "must be one of pr-sgd-momentum, local-sgd-reset-momentum, local-sgd-local-momentum, "
+          "decentralized-momentum; got '" + name + "'");
+  require(std::isfinite(beta) && beta >= 0 && beta < 1, "momentum",
+          fmt::format("the momentum coefficient β must be in [0, 1), got {}", beta));
+  require(I >= 1, "sync_interval", fmt::format("the sync interval I must be ≥ 1, got {}", I));
+  lr.validate();
+  if (name == "decentralized-momentum") {
+    try {
+      mixing.validate();
+    } catch (const ValidationError& e) {
+      throw ValidationError(e.field().rfind("mixing", 0) == 0 ? e.field() : "mixing." + e.field(), e.what());
+    }
+  }
+}
+
+void StopSpec::validate() const {
+  require(iterations.has_value() != epochs.has_value(), "",
+          "set exactly one of stop.iterations or stop.epochs (with a target it is the cap)");
+  require(!iterations || *iterations >= 1, "iterations", "the iteration count T must be ≥ 1");
+  require(!epochs || finite_positive(*epochs), "epochs", "must be > 0");
+  require(!target_accuracy || (*target_accuracy > 0 && *target_accuracy <= 1), "target.accuracy",
+          "is a fraction in (0, 1]");
+  require(!target_grad_norm_sq || finite_positive(*target_grad_norm_sq), "target.grad_norm_sq", "must be > 0");
+  require(!target_loss || std::isfinite(*target_loss), "target.loss", "must be finite");
+}
+
+void EvalSpec::validate() const {
+  require(!(every_iterations && every_epochs), "", "set at most one of every_iterations and every_epochs");
+  require(!every_iterations || *every_iterations >= 1, "every_iterations", "must be ≥ 1");
+  require(!every_epochs || finite_positive(*every_epochs), "every_epochs", "must be > 0");
+}
+
+// Runs a section's validate() and reports its field under the section's key path.
+template <class Spec>
+void validate_section(const Spec& spec, const std::string& section) {
+  try {
+    spec.validate();
+  } catch (const ValidationError& e) {
+    throw ValidationError(e.field().empty() ? section : section + "." + e.field(), e.what());
+  }
+}
+
+void ExperimentConfig::validate() const {
+  require(N >= 1, "workers", fmt::format("the worker count N must be ≥ 1, got {}", N));
+  validate_section(problem, "problem");
+  validate_section(algorithm, "algorithm");
+  validate_section(timing, "timing");
+  validate_section(stop, "stop");
+  validate_section(eval, "eval");
+  if (problem.model == "synthetic") {
+    // The synthetic problem has no data set, so nothing can be counted in epochs.
+    require(!stop.epochs, "stop.epochs", "the synthetic problem has no epochs; use stop.iterations");
+    require(!eval.every_epochs, "eval.every_epochs", "the synthetic problem has no epochs; use every_iterations");
+    require(algorithm.lr.milestones_epochs.empty(), "algorithm.lr.milestones_epochs",
+            "the synthetic problem has no epochs; use milestones_iterations");
+    require(algorithm.lr.warmup_epochs == 0, "algorithm.lr.warmup_epochs",
+            "the synthetic problem has no epochs; use warmup_iterations");
+    require(!stop.target_accuracy, "stop.target.accuracy", "the synthetic problem has no accuracy");
+  }
+}
+
+}  // namespace csgd

@@ -12,6 +12,8 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+__extension__ using u128 = unsigned __int128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
+
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 }  // namespace
@@ -39,12 +41,12 @@ double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
 std::uint64_t Rng::below(std::uint64_t n) {
   // Lemire's multiply-shift with rejection: unbiased for every n.
-  unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
+  u128 m = static_cast<u128>(next()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = (0 - n) % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(next()) * n;
+      m = static_cast<u128>(next()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }

@@ -1,1 +1,301 @@
-// placeholder: to be written
+// The Problem of a model trained on data (data_problem.hpp): one batch sampler per worker, scratch
+// per thread, and evaluation whose result does not depend on the thread count.
+#include "numerics/problems/data_problem.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include "csgd/errors.hpp"
+#include "numerics/problems/batch_sampler.hpp"
+
+namespace csgd {
+namespace {
+
+// Columns per model call. Sums over more rows are cut into chunks of this size whatever the thread
+// count, and the chunk results are combined in chunk order: bit-identical metrics (design.md).
+constexpr Eigen::Index kChunk = 512;
+// Chunk gradients held at once while evaluating ||∇f(x)||² (memory: kGradientGroup·m scalars).
+constexpr std::int64_t kGradientGroup = 16;
+
+template <class S>
+struct ThreadScratch {
+  Matrix<S> a;  // gathered feature columns, d × kChunk
+  std::vector<double> y;
+  std::vector<std::int32_t> classes;
+  std::unique_ptr<ModelScratch> model;
+};
+
+// A dataset with the class index of each row as the model must see it (empty when not classifying).
+template <class S>
+struct LabelledSet {
+  const Dataset<S>* data;
+  std::span<const std::int32_t> classes;
+};
+
+// The rows an evaluation sums over: all `count` = n rows, or `count` evenly spaced rows k·n/count.
+struct RowSet {
+  std::int64_t n = 0, count = 0;
+  bool all() const { return count == n; }
+  std::int64_t row(std::int64_t k) const { return all() ? k : k * n / count; }
+  std::int64_t chunks() const { return (count + kChunk - 1) / kChunk; }
+};
+
+template <class S>
+class DataProblem final : public Problem<S> {
+ public:
+  DataProblem(const ProblemSpec& spec, TrainTest<S> data, std::vector<std::vector<std::uint32_t>> partitions,
+              std::unique_ptr<Model<S>> model, std::vector<std::int32_t> test_classes, std::uint64_t seed)
+      : data_(std::move(data)),
+        partitions_(std::move(partitions)),
+        model_(std::move(model)),
+        test_classes_(std::move(test_classes)),
+        spec_(spec),
+        seed_(seed),
+        scratch_([this] { return make_thread_scratch(); }) {
+    const std::int64_t n = data_.train->size();
+    const std::int64_t s = spec.eval_train_samples;
+    train_rows_ = {n, s == 0 || s >= n ? n : s};
+    const auto mode = !spec.batch_size ? BatchSampler::Mode::full
+                      : spec.shuffle   ? BatchSampler::Mode::shuffle
+                                       : BatchSampler::Mode::replacement;
+    samplers_.reserve(partitions_.size());
+    for (std::size_t i = 0; i < partitions_.size(); ++i) {
+      const auto& rows = partitions_[i];
+      if (rows.empty()) throw InputError(fmt::format("worker {} has no training rows", i));
+      if (spec.batch_size && static_cast<std::size_t>(*spec.batch_size) > rows.size())
+        throw ValidationError("batch_size", fmt::format("batch_size {} is larger than worker {}'s partition ({} rows)",
+                                                        *spec.batch_size, i, rows.size()));
+      if (!std::is_sorted(rows.begin(), rows.end()) || rows.back() >= n)
+        throw std::invalid_argument(fmt::format("partition of worker {} is unsorted or out of range", i));
+      samplers_.emplace_back(rows, mode, static_cast<std::size_t>(spec.batch_size.value_or(0)));
+    }
+  }
+
+  Eigen::Index dimension() const override { return model_->dimension(); }
+
+  void initial_point(std::span<S> x) const override {
+    if (spec_.init == Init::zeros) {
+      std::fill(x.begin(), x.end(), S(0));
+      return;
+    }
+    Rng rng(seed_, stream::init);
+    model_->seeded_init(x, rng);
+  }
+
+  void stochastic_gradient(int worker, std::span<const S> x, std::span<S> g, Rng& rng) override {
+    const std::span<const std::uint32_t> rows = samplers_[static_cast<std::size_t>(worker)].next(rng);
+    as_vector(g).setZero();
+    ThreadScratch<S>& ts = scratch_.local();
+    const S scale = S(1) / static_cast<S>(rows.size());  // f_i is a mean over the batch
+    for (std::size_t first = 0; first < rows.size(); first += kChunk) {
+      const auto piece = rows.subspan(first, std::min<std::size_t>(kChunk, rows.size() - first));
+      const Batch<S> batch = gather(train_set(), static_cast<Eigen::Index>(piece.size()),
+                                    [&](Eigen::Index j) { return piece[static_cast<std::size_t>(j)]; }, ts);
+      model_->add_gradient(x, batch, scale, g, *ts.model);
+    }
+    if (spec_.l2 > 0) as_vector(g) += static_cast<S>(spec_.l2) * as_vector(x);
+  }
+
+  std::int64_t samples_per_step(int worker) const override {
+    return static_cast<std::int64_t>(samplers_[static_cast<std::size_t>(worker)].batch_size());
+  }
+  std::int64_t train_size() const override { return data_.train->size(); }
+  double gradient_flops(int worker) const override {
+    return model_->flops_per_sample() * static_cast<double>(samples_per_step(worker));
+  }
+
+  Evaluation evaluate(std::span<const S> x, const EvalOptions& options) const override {
+    Evaluation e;
+    const auto xd = as_vector(x).template cast<double>();
+    Vector<double> grad;
+    if (options.grad_norm) grad = Vector<double>::Zero(dimension());
+    const double s = static_cast<double>(train_rows_.count);
+    const LossSum train = sum_over(x, train_set(), train_rows_, options.grad_norm ? &grad : nullptr);
+    e.train_loss = train.loss / s + (spec_.l2 > 0 ? 0.5 * spec_.l2 * xd.squaredNorm() : 0.0);
+    if (model_->classifies()) e.train_accuracy = static_cast<double>(train.correct) / s;
+    if (options.grad_norm) {
+      grad /= s;
+      if (spec_.l2 > 0) grad += spec_.l2 * xd;
+      e.grad_norm_sq = grad.squaredNorm();
+    }
+    if (data_.test) {  // the data term only: the l2 term is not part of a test loss
+      const std::int64_t nt = data_.test->size();
+      const LossSum test = sum_over(x, {data_.test.get(), test_classes_}, {nt, nt}, nullptr);
+      e.test_loss = test.loss / static_cast<double>(nt);
+      if (model_->classifies()) e.test_accuracy = static_cast<double>(test.correct) / static_cast<double>(nt);
+    }
+    return e;
+  }
+
+  std::string describe() const override {
+    const auto& train = *data_.train;
+    const std::string test = data_.test ? fmt::format(" + {} test", data_.test->size()) : "";
+    const std::string batch = !spec_.batch_size ? "full batch"
+                              : fmt::format("batch {} {}", *spec_.batch_size,
+                                            spec_.shuffle ? "shuffled" : "with replacement");
+    return fmt::format("{} on {} ({} train{} rows, d={}), {} workers, {} partition, {}, m={}", model_->describe(),
+                       train.source, train.size(), test, train.dim(), partitions_.size(),
+                       to_string(spec_.partition.scheme), batch, dimension());
+  }
+
+ private:
+  ThreadScratch<S> make_thread_scratch() const {
+    ThreadScratch<S> ts;
+    ts.a.resize(data_.train->dim(), kChunk);
+    ts.y.resize(kChunk);
+    ts.classes.resize(kChunk);
+    ts.model = model_->make_scratch(kChunk);
+    return ts;
+  }
+
+  LabelledSet<S> train_set() const {
+    return {data_.train.get(), model_->classifies() ? std::span<const std::int32_t>(data_.train->classes)
+                                                    : std::span<const std::int32_t>()};
+  }
+
+  // Copies the columns row_of(0 … cols−1) into the thread's buffer (cols ≤ kChunk).
+  template <class RowOf>
+  static Batch<S> gather(const LabelledSet<S>& set, Eigen::Index cols, RowOf row_of, ThreadScratch<S>& ts) {
+    const Dataset<S>& data = *set.data;
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      const auto r = static_cast<Eigen::Index>(row_of(j));
+      const auto k = static_cast<std::size_t>(j);
+      ts.a.col(j) = data.features.col(r);
+      ts.y[k] = data.y[static_cast<std::size_t>(r)];
+      if (!set.classes.empty()) ts.classes[k] = set.classes[static_cast<std::size_t>(r)];
+    }
+    const auto n = static_cast<std::size_t>(cols);
+    return {Eigen::Map<const Matrix<S>>(ts.a.data(), data.dim(), cols), std::span<const double>(ts.y.data(), n),
+            set.classes.empty() ? std::span<const std::int32_t>() : std::span<const std::int32_t>(ts.classes.data(), n)};
+  }
+
+  // Rows [first, first + cols) are already contiguous columns: no copy.
+  static Batch<S> view(const LabelledSet<S>& set, Eigen::Index first, Eigen::Index cols) {
+    const Dataset<S>& data = *set.data;
+    const auto f = static_cast<std::size_t>(first), n = static_cast<std::size_t>(cols);
+    return {Eigen::Map<const Matrix<S>>(data.features.data() + first * data.dim(), data.dim(), cols),
+            std::span<const double>(data.y).subspan(f, n),
+            set.classes.empty() ? set.classes : set.classes.subspan(f, n)};
+  }
+
+  // Σ of the losses (and, with `grad`, of the gradients) over `rows`, chunk by chunk in parallel,
+  // combined in chunk order.
+  LossSum sum_over(std::span<const S> x, const LabelledSet<S>& set, const RowSet& rows, Vector<double>* grad) const {
+    const std::int64_t chunks = rows.chunks();
+    std::vector<LossSum> part(static_cast<std::size_t>(chunks));
+    const auto batch_of = [&](std::int64_t c, ThreadScratch<S>& ts) {
+      const Eigen::Index first = c * kChunk, cols = std::min<Eigen::Index>(kChunk, rows.count - first);
+      if (rows.all()) return view(set, first, cols);
+      return gather(set, cols, [&](Eigen::Index j) { return rows.row(first + j); }, ts);
+    };
+    if (grad == nullptr) {
+      tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, chunks), [&](const tbb::blocked_range<std::int64_t>& r) {
+        ThreadScratch<S>& ts = scratch_.local();
+        for (std::int64_t c = r.begin(); c < r.end(); ++c)
+          part[static_cast<std::size_t>(c)] = model_->loss(x, batch_of(c, ts), *ts.model);
+      });
+    } else {
+      Matrix<S> group(dimension(), kGradientGroup);
+      for (std::int64_t begin = 0; begin < chunks; begin += kGradientGroup) {
+        const std::int64_t end = std::min(chunks, begin + kGradientGroup);
+        tbb::parallel_for(tbb::blocked_range<std::int64_t>(begin, end), [&](const tbb::blocked_range<std::int64_t>& r) {
+          ThreadScratch<S>& ts = scratch_.local();
+          for (std::int64_t c = r.begin(); c < r.end(); ++c) {
+            auto g = group.col(c - begin);
+            g.setZero();
+            part[static_cast<std::size_t>(c)] =
+                model_->add_gradient(x, batch_of(c, ts), S(1), std::span<S>(g.data(), g.size()), *ts.model);
+          }
+        });
+        for (std::int64_t c = begin; c < end; ++c) *grad += group.col(c - begin).template cast<double>();
+      }
+    }
+    LossSum total;
+    for (const LossSum& p : part) {
+      total.loss += p.loss;
+      total.correct += p.correct;
+    }
+    return total;
+  }
+
+  TrainTest<S> data_;
+  std::vector<std::vector<std::uint32_t>> partitions_;
+  std::unique_ptr<Model<S>> model_;
+  std::vector<std::int32_t> test_classes_;  // test rows' classes, as indices into the train label values
+  ProblemSpec spec_;
+  std::uint64_t seed_;
+  RowSet train_rows_;
+  std::vector<BatchSampler> samplers_;
+  mutable tbb::enumerable_thread_specific<ThreadScratch<S>> scratch_;
+};
+
+template <class S>
+std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train) {
+  const Eigen::Index d = train.dim();
+  if (spec.model == "least-squares") return make_least_squares<S>(d, spec.bias);
+  if (train.classes.empty())
+    throw InputError(fmt::format("model '{}' needs class labels, but the labels of {} are not integers (or take "
+                                 "more than 1000 distinct values); use model: least-squares for regression targets",
+                                 spec.model, train.source));
+  const int C = train.num_classes();
+  if (spec.model == "logistic") {
+    const auto& v = train.label_values;
+    if (C > 2)
+      throw InputError(fmt::format("model 'logistic' is binary, but {} has {} classes; use model: softmax",
+                                   train.source, C));
+    if (C == 2 && (v[0] > 0 || v[1] <= 0))
+      throw InputError(fmt::format("model 'logistic' maps labels > 0 to +1 and the others to −1, but the labels of "
+                                   "{} are {} and {}, so every sample falls on one side",
+                                   train.source, v[0], v[1]));
+    return make_logistic_regression<S>(d, spec.bias);
+  }
+  if (spec.model == "softmax") return make_softmax_regression<S>(d, C, spec.bias);
+  if (spec.model == "mlp") return make_mlp<S>(d, spec.hidden, C);
+  throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
+}
+
+// Class index of each test row in the training set's label values (the model's output classes).
+template <class S>
+std::vector<std::int32_t> test_class_indices(const Dataset<S>& test, const Dataset<S>& train) {
+  std::vector<std::int32_t> classes(test.y.size());
+  const auto& values = train.label_values;
+  for (std::size_t k = 0; k < test.y.size(); ++k) {
+    const auto it = std::lower_bound(values.begin(), values.end(), test.y[k]);
+    if (it == values.end() || *it != test.y[k])
+      throw InputError(fmt::format("label {} of test row {} ({}) does not occur in the training set {}", test.y[k], k,
+                                   test.source, train.source));
+    classes[k] = static_cast<std::int32_t>(it - values.begin());
+  }
+  return classes;
+}
+
+}  // namespace
+
+template <class S>
+std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,
+                                              std::vector<std::vector<std::uint32_t>> partitions,
+                                              std::uint64_t seed) {
+  if (!data.train || data.train->size() == 0) throw InputError("the training set is empty");
+  const Dataset<S>& train = *data.train;
+  if (data.test && data.test->dim() != train.dim())
+    throw InputError(fmt::format("the test set {} has {} features but the training set {} has {}", data.test->source,
+                                 data.test->dim(), train.source, train.dim()));
+  auto model = make_model<S>(spec, train);
+  std::vector<std::int32_t> test_classes;
+  if (data.test && model->classifies()) test_classes = test_class_indices(*data.test, train);
+  return std::make_unique<DataProblem<S>>(spec, std::move(data), std::move(partitions), std::move(model),
+                                          std::move(test_classes), seed);
+}
+
+template std::unique_ptr<Problem<float>> make_data_problem<float>(const ProblemSpec&, TrainTest<float>,
+                                                                  std::vector<std::vector<std::uint32_t>>,
+                                                                  std::uint64_t);
+template std::unique_ptr<Problem<double>> make_data_problem<double>(const ProblemSpec&, TrainTest<double>,
+                                                                    std::vector<std::vector<std::uint32_t>>,
+                                                                    std::uint64_t);
+
+}  // namespace csgd

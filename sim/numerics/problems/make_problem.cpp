@@ -1,1 +1,56 @@
-// placeholder: to be written
+// make_problem(): the synthetic problem, or a dataset (loaded once per process) split across the
+// N workers and wrapped around the model.
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "csgd/errors.hpp"
+#include "csgd/problem.hpp"
+#include "numerics/problems/data_problem.hpp"
+#include "numerics/problems/synthetic_problem.hpp"
+
+namespace csgd {
+namespace {
+
+// Everything that decides the loaded data; the seed only matters for generated data.
+template <class S>
+std::string dataset_key(const DatasetSpec& d, std::uint64_t seed) {
+  const char* scalar = sizeof(S) == sizeof(float) ? "f32" : "f64";
+  if (d.name == "fashion-mnist") return fmt::format("{}|fashion-mnist|{}", scalar, d.path);
+  if (d.name == "libsvm")
+    return fmt::format("{}|libsvm|{}|{}|{}", scalar, d.train_file, d.test_file, d.features);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", scalar, d.name, d.samples, d.test_samples, d.generated_features,
+                     d.classes, d.noise, d.regression, seed);
+}
+
+// Process-wide: a sweep of many runs over one dataset reads the files once. The lock is held while
+// loading, so concurrent requests for the same data wait instead of loading it twice.
+template <class S>
+TrainTest<S> cached_dataset(const DatasetSpec& spec, std::uint64_t seed) {
+  static std::mutex mutex;
+  static std::map<std::string, TrainTest<S>> cache;
+  const std::string key = dataset_key<S>(spec, seed);
+  const std::lock_guard lock(mutex);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, load_dataset<S>(spec, seed)).first;
+  return it->second;
+}
+
+}  // namespace
+
+template <class S>
+std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed) {
+  spec.validate();
+  if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
+  if (spec.model == "synthetic") return make_synthetic_problem<S>(spec, N, seed);
+  TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
+  const Dataset<S>& train = *data.train;
+  auto partitions = partition_rows(train.y, train.classes, train.num_classes(), N, spec.partition, seed);
+  return make_data_problem<S>(spec, std::move(data), std::move(partitions), seed);
+}
+
+template std::unique_ptr<Problem<float>> make_problem<float>(const ProblemSpec&, int, std::uint64_t);
+template std::unique_ptr<Problem<double>> make_problem<double>(const ProblemSpec&, int, std::uint64_t);
+
+}  // namespace csgd

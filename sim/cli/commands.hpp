@@ -1,0 +1,12 @@
+#pragma once
+// The subcommands of the csgd program. Each returns the process exit code:
+// 0 success, 2 bad input (nothing was run), 3 a run diverged, 130 interrupted.
+namespace csgd::cli {
+
+inline constexpr int exit_bad_input = 2;
+inline constexpr int exit_diverged = 3;
+inline constexpr int exit_interrupted = 130;
+
+int run_command(int argc, const char* const* argv);  // argv[0] is "run"
+
+}  // namespace csgd::cli

@@ -1,0 +1,71 @@
+#pragma once
+// Models trained on data, and the Problem that feeds them mini-batches of one worker's rows:
+// f_i(x) = (1/|P_i|) Σ_{k∈P_i} ℓ(x; a_k, y_k) + l2/2·||x||²   (f_i of eq. (1), P_i = worker i's rows).
+// A model only knows how to compute losses and gradients of a batch of columns; sampling,
+// gathering, chunking, threads and the l2 term belong to the problem (data_problem.cpp).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "csgd/dataset.hpp"
+#include "csgd/linalg.hpp"
+#include "csgd/problem.hpp"
+#include "csgd/random.hpp"
+
+namespace csgd {
+
+// b samples: sample j is column j of `a` (d × b), with its raw label / regression target y[j]
+// and, for classification data, its class index classes[j].
+template <class S>
+struct Batch {
+  Eigen::Map<const Matrix<S>> a;
+  std::span<const double> y;
+  std::span<const std::int32_t> classes;  // empty for regression data
+};
+
+struct LossSum {
+  double loss = 0;           // Σ_j ℓ(x; sample j), unscaled
+  std::int64_t correct = 0;  // correctly classified samples (always 0 for regression)
+};
+
+// Activation buffers for batches of up to max_cols columns. One per thread, never per worker.
+struct ModelScratch {
+  virtual ~ModelScratch() = default;
+};
+
+template <class S>
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual Eigen::Index dimension() const = 0;  // m
+  virtual void seeded_init(std::span<S> x, Rng& rng) const = 0;
+  virtual std::unique_ptr<ModelScratch> make_scratch(Eigen::Index max_cols) const = 0;
+  // g += scale·Σ_j ∇ℓ(x; sample j) (the l2 term is not included). batch.a.cols() ≤ max_cols.
+  virtual LossSum add_gradient(std::span<const S> x, const Batch<S>& batch, S scale, std::span<S> g,
+                               ModelScratch& scratch) const = 0;
+  virtual LossSum loss(std::span<const S> x, const Batch<S>& batch, ModelScratch& scratch) const = 0;
+  // FLOPs of add_gradient per sample (its matrix products; O(b) elementwise work is not counted).
+  virtual double flops_per_sample() const = 0;
+  virtual bool classifies() const = 0;  // reports accuracy; needs Batch::classes or labels
+  virtual std::string describe() const = 0;
+};
+
+// Parameter layouts are documented in each model's source file.
+template <class S> std::unique_ptr<Model<S>> make_least_squares(Eigen::Index d, bool bias);
+template <class S> std::unique_ptr<Model<S>> make_logistic_regression(Eigen::Index d, bool bias);
+template <class S> std::unique_ptr<Model<S>> make_softmax_regression(Eigen::Index d, int classes, bool bias);
+template <class S>
+std::unique_ptr<Model<S>> make_mlp(Eigen::Index d, const std::vector<int>& hidden, int classes);
+
+// The problem for spec.model (not "synthetic") on `data` split as `partitions` (one sorted row
+// list per worker). Throws ValidationError("batch_size", ...) when a batch exceeds a partition,
+// InputError when the data does not fit the model (no class labels, test set of another width).
+template <class S>
+std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,
+                                              std::vector<std::vector<std::uint32_t>> partitions,
+                                              std::uint64_t seed);
+
+}  // namespace csgd

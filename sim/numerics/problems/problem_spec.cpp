@@ -1,0 +1,68 @@
+// ProblemSpec::validate(): every rule of the `problem:` section that needs no data. Field names are
+// relative to that section; the config layer adds the path and the file position.
+#include <array>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <string_view>
+
+#include "csgd/errors.hpp"
+#include "csgd/problem.hpp"
+
+namespace csgd {
+namespace {
+
+template <std::size_t K>
+void require_one_of(const std::string& field, const std::string& value, const std::array<std::string_view, K>& allowed) {
+  for (auto a : allowed)
+    if (value == a) return;
+  throw ValidationError(field, fmt::format("must be one of {}, got '{}'", fmt::join(allowed, ", "), value));
+}
+
+// The negated comparisons also refuse NaN.
+void require_positive(const std::string& field, double v) {
+  if (!(v > 0)) throw ValidationError(field, fmt::format("must be > 0, got {}", v));
+}
+void require_non_negative(const std::string& field, double v) {
+  if (!(v >= 0)) throw ValidationError(field, fmt::format("must be >= 0, got {}", v));
+}
+void require_at_least(const std::string& field, long long v, long long low) {
+  if (v < low) throw ValidationError(field, fmt::format("must be >= {}, got {}", low, v));
+}
+
+}  // namespace
+
+void ProblemSpec::validate() const {
+  require_one_of("model", model,
+                 std::array<std::string_view, 5>{"synthetic", "least-squares", "logistic", "softmax", "mlp"});
+  for (std::size_t k = 0; k < hidden.size(); ++k)
+    if (hidden[k] < 1)
+      throw ValidationError("hidden", fmt::format("every layer width must be >= 1, got {} at position {}", hidden[k], k));
+  require_non_negative("l2", l2);
+  if (batch_size) require_at_least("batch_size", *batch_size, 1);
+  require_at_least("eval_train_samples", eval_train_samples, 0);
+
+  require_at_least("dimension", dimension, 1);
+  require_positive("a", a);
+  require_non_negative("lambda", lambda);
+  require_non_negative("sigma", sigma);
+  require_non_negative("kappa", kappa);
+  require_non_negative("init_radius", init_radius);
+
+  require_positive("partition.alpha", partition.alpha);
+  require_at_least("partition.shards_per_worker", partition.shards_per_worker, 1);
+
+  require_one_of("dataset.name", dataset.name,
+                 std::array<std::string_view, 3>{"fashion-mnist", "libsvm", "generated"});
+  if (dataset.name == "libsvm" && dataset.train_file.empty())
+    throw ValidationError("dataset.train_file", "dataset libsvm needs a train_file");
+  require_at_least("dataset.features", dataset.features, 0);
+  if (dataset.name == "generated") {
+    require_at_least("dataset.samples", dataset.samples, 1);
+    require_at_least("dataset.test_samples", dataset.test_samples, 0);
+    require_at_least("dataset.generated_features", dataset.generated_features, 1);
+    if (!dataset.regression) require_at_least("dataset.classes", dataset.classes, 2);
+    require_non_negative("dataset.noise", dataset.noise);
+  }
+}
+
+}  // namespace csgd
