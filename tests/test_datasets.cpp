@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <Eigen/QR>
-
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -71,9 +70,7 @@ void write_gz(const fs::path& path, const Bytes& bytes) {
   REQUIRE(gzclose(f) == Z_OK);
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A tiny valid Fashion-MNIST folder: 3 train images of 2x2 pixels, 2 test images.
 void write_tiny_idx(const fs::path& dir) {
@@ -240,9 +237,11 @@ TEST_CASE("corrupt IDX contents are refused with the file and the problem named"
   }
   SUBCASE("a damaged gzip checksum") {
     Bytes raw(fs::file_size(labels));
-    std::ifstream(labels, std::ios::binary).read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+    std::ifstream(labels, std::ios::binary)
+        .read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
     raw[raw.size() - 8] ^= 0xff;  // the CRC-32 trailer
-    std::ofstream(labels, std::ios::binary).write(reinterpret_cast<const char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+    std::ofstream(labels, std::ios::binary)
+        .write(reinterpret_cast<const char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
     const std::string msg = load_error(fashion_at(dir.path));
     CHECK(contains(msg, labels.string()));
     CHECK(contains(msg, "corrupt gzip data"));
@@ -271,8 +270,8 @@ TEST_CASE("LIBSVM files with comments, blank lines and signed labels load as den
              "\n"
              "   \t\n"
              "-1 2:1e-3\r\n"
-             "+1\n"                      // a sample with no nonzero features
-             "-1 1:+4 4:7");             // no final newline
+             "+1\n"           // a sample with no nonzero features
+             "-1 1:+4 4:7");  // no final newline
   const auto data = csgd::load_dataset<double>(libsvm(dir.path / "train.svm"), 1);
   const auto& f = data.train->features;
   REQUIRE(f.rows() == 4);
@@ -462,7 +461,7 @@ TEST_CASE("generated regression targets are linear in the features up to the noi
   const Eigen::VectorXd w = a.colPivHouseholderQr().solve(y);
   const double residual_rms = std::sqrt((a * w - y).squaredNorm() / static_cast<double>(train.size()));
   CHECK(residual_rms == doctest::Approx(0.5).epsilon(0.1));  // the noise level
-  CHECK(w.norm() == doctest::Approx(1.0).epsilon(0.5));       // w* ~ N(0, I/d): norm about 1
+  CHECK(w.norm() == doctest::Approx(1.0).epsilon(0.5));      // w* ~ N(0, I/d): norm about 1
 }
 
 TEST_CASE("invalid generated sizes are refused naming the setting") {

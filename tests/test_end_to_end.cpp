@@ -1,2 +1,98 @@
-// placeholder: to be written
+// Whole runs through the public API: the quickstart learns, and results do not depend on the
+// number of threads.
 #include <doctest/doctest.h>
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <tbb/global_control.h>
+
+#include "csgd/runner.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace csgd;
+using csgd::testing::read_file;
+
+namespace {
+
+// metrics.csv without its last column (wall-clock seconds, the only non-simulated value).
+std::string metrics_without_wall_time(const std::filesystem::path& file) {
+  std::stringstream in(read_file(file)), out;
+  for (std::string line; std::getline(in, line);) out << line.substr(0, line.rfind(',')) << '\n';
+  return out.str();
+}
+
+void run_with_threads(const ExperimentPlan& plan, const std::filesystem::path& out, std::size_t threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  RunOptions options;
+  options.out_dir = out;
+  for (const auto& r : run_experiment(plan, options)) REQUIRE(r.status == RunStatus::completed);
+}
+
+}  // namespace
+
+TEST_CASE("the quickstart on a reduced budget lifts test accuracy well above chance") {
+  testing::TempDir tmp;
+  const auto plan = load_experiment(std::string(CSGD_SOURCE_DIR) + "/experiments/quickstart.yaml",
+                                    {"stop.epochs=0.3", "eval.every_epochs=0.3", "problem.eval_train_samples=2000"});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  const auto results = run_experiment(plan, options);
+  REQUIRE(results.size() == 1);
+  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  CHECK(s["status"] == "completed");
+  const double accuracy = s["final"]["test_accuracy"];
+  MESSAGE("quickstart test accuracy after 0.3 epochs: " << accuracy);
+  CHECK(accuracy > 0.6);  // ten classes: chance is 0.1
+  CHECK(s["final"]["train_loss"].get<double>() < s["best_train_loss"]["train_loss"].get<double>() + 1e-12);
+}
+
+TEST_CASE("results are bit-identical with 1 and 2 threads for every algorithm") {
+  const char* text = R"(name: det
+workers: 4
+problem: {model: mlp, hidden: [16], dataset: {name: generated, samples: 400, test_samples: 100, features: 10, classes: 3},
+          partition: {scheme: dirichlet, alpha: 0.5}, batch_size: 8}
+algorithm: {momentum: 0.9, lr: 0.05}
+stop: {iterations: 30}
+eval: {every_iterations: 10, grad_norm: true}
+sweep:
+  algorithm.name: [pr-sgd-momentum, local-sgd-reset-momentum, local-sgd-local-momentum, decentralized-momentum]
+  algorithm.nesterov: [false, true]
+)";
+  const auto plan = load_experiment_text(text, "det.yaml", {});
+  testing::TempDir one, two;
+  run_with_threads(plan, one.path(), 1);
+  run_with_threads(plan, two.path(), 2);
+  for (const auto& run : plan.runs) {
+    CAPTURE(run.run_name);
+    CHECK(read_file(one / run.run_name / "model.npy") == read_file(two / run.run_name / "model.npy"));
+    CHECK(metrics_without_wall_time(one / run.run_name / "metrics.csv") ==
+          metrics_without_wall_time(two / run.run_name / "metrics.csv"));
+  }
+}
+
+TEST_CASE("a different seed gives a different trajectory") {
+  const char* text = R"(workers: 2
+problem: {model: logistic, dataset: {name: generated, samples: 300, features: 6}, batch_size: 4}
+stop: {iterations: 10}
+)";
+  testing::TempDir a, b;
+  run_with_threads(load_experiment_text(text, "s.yaml", {"seed=1"}), a.path(), 2);
+  run_with_threads(load_experiment_text(text, "s.yaml", {"seed=2"}), b.path(), 2);
+  CHECK(read_file(a / "run" / "model.npy") != read_file(b / "run" / "model.npy"));
+}
+
+TEST_CASE("the synthetic problem reports the exact average gradient norm and its constants") {
+  testing::TempDir tmp;
+  const auto plan = load_experiment_text(
+      "workers: 4\nprecision: float64\nproblem: {model: synthetic, dimension: 20, a: 1, lambda: 4, sigma: 0.5, kappa: 1}\n"
+      "algorithm: {momentum: 0.5, sync_interval: 4, lr: 0.01}\nstop: {iterations: 200}\n",
+      "syn.yaml", {});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  run_experiment(plan, options);
+  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  CHECK(s["problem_constants"]["L"] == 9.0);
+  CHECK(s["problem_constants"]["kappa"] == 1.0);
+  CHECK(s["mean_grad_norm_sq"].get<double>() > s["final"]["grad_norm_sq"].get<double>());
+}

@@ -144,8 +144,8 @@ TEST_CASE("dirichlet with small alpha skews labels more than with large alpha") 
   const double skewed = mean_top_class_share(partition(l, 10, spec_of(PartitionScheme::dirichlet, 0.1)), l);
   const double even = mean_top_class_share(partition(l, 10, spec_of(PartitionScheme::dirichlet, 100.0)), l);
   MESSAGE("mean top-class share: alpha=0.1 -> " << skewed << ", alpha=100 -> " << even);
-  CHECK(skewed > 0.4);   // a few classes dominate each worker
-  CHECK(even < 0.15);    // close to the uniform 0.1
+  CHECK(skewed > 0.4);  // a few classes dominate each worker
+  CHECK(even < 0.15);   // close to the uniform 0.1
   CHECK(skewed > even + 0.2);
 }
 
@@ -204,8 +204,8 @@ TEST_CASE("dirichlet on regression targets (no classes) is refused") {
 }
 
 TEST_CASE("partition scheme names round-trip and unknown names are a ValidationError on partition") {
-  for (const auto s : {PartitionScheme::iid, PartitionScheme::contiguous, PartitionScheme::shards,
-                       PartitionScheme::dirichlet}) {
+  for (const auto s :
+       {PartitionScheme::iid, PartitionScheme::contiguous, PartitionScheme::shards, PartitionScheme::dirichlet}) {
     CHECK(csgd::parse_partition_scheme(csgd::to_string(s)) == s);
   }
   CHECK(std::string(csgd::to_string(PartitionScheme::dirichlet)) == "dirichlet");

@@ -38,7 +38,8 @@ fs::path locate(const fs::path& dir, const std::string& name) {
   std::error_code ec;
   if (fs::exists(gz, ec)) return gz;
   if (fs::exists(plain, ec)) return plain;
-  std::string why = fs::is_directory(dir, ec) ? "not found" : "not found (folder '" + dir.string() + "' does not exist)";
+  std::string why =
+      fs::is_directory(dir, ec) ? "not found" : "not found (folder '" + dir.string() + "' does not exist)";
   throw InputError("Fashion-MNIST file '" + gz.string() + "' " + why +
                    ": install the Debian package `dataset-fashion-mnist` (apt-get install dataset-fashion-mnist) "
                    "or set problem.dataset.path to the folder holding the IDX files");
@@ -110,7 +111,8 @@ class GzReader {
 std::uint32_t read_header(GzReader& in, std::uint32_t magic, const char* kind) {
   const std::uint32_t got = in.read_u32("header");
   if (got != magic)
-    in.fail(std::string("not an IDX ") + kind + " file (magic number " + hex32(got) + ", expected " + hex32(magic) + ")");
+    in.fail(std::string("not an IDX ") + kind + " file (magic number " + hex32(got) + ", expected " + hex32(magic) +
+            ")");
   const std::uint32_t n = in.read_u32("header");
   if (n == 0 || n > kMaxItems) in.fail("implausible item count " + std::to_string(n) + " in the header");
   return n;
@@ -162,7 +164,8 @@ std::vector<double> read_labels(const fs::path& path) {
 // Labels first: they are small, and their count is checked before the pixels are allocated.
 template <class S>
 Dataset<S> read_split(const fs::path& dir, const std::string& prefix, const std::string& source) {
-  const fs::path images = locate(dir, prefix + "-images-idx3-ubyte"), labels = locate(dir, prefix + "-labels-idx1-ubyte");
+  const fs::path images = locate(dir, prefix + "-images-idx3-ubyte"),
+                 labels = locate(dir, prefix + "-labels-idx1-ubyte");
   Dataset<S> set;
   set.y = read_labels(labels);
   GzReader in(images);

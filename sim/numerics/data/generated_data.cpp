@@ -26,8 +26,8 @@ void require(bool ok, const std::string& what) {
 
 void validate(const DatasetSpec& spec) {
   require(spec.samples >= 1, "problem.dataset.samples must be at least 1, got " + std::to_string(spec.samples));
-  require(spec.test_samples >= 0, "problem.dataset.test_samples must be 0 (no test set) or more, got " +
-                                      std::to_string(spec.test_samples));
+  require(spec.test_samples >= 0,
+          "problem.dataset.test_samples must be 0 (no test set) or more, got " + std::to_string(spec.test_samples));
   require(spec.generated_features >= 1,
           "problem.dataset.generated_features must be at least 1, got " + std::to_string(spec.generated_features));
   require(std::isfinite(spec.noise) && spec.noise >= 0, "problem.dataset.noise must be a finite number >= 0");

@@ -25,7 +25,7 @@ struct SparseRows {
   std::vector<std::size_t> start{0};  // row k's entries are [start[k], start[k+1])
   std::vector<std::uint32_t> index;   // 0-based
   std::vector<double> value;
-  std::uint64_t max_index = 0;        // largest 1-based index seen
+  std::uint64_t max_index = 0;  // largest 1-based index seen
 };
 
 // The largest index a file may use, and what to tell the user when a line exceeds it.
@@ -35,9 +35,12 @@ struct IndexLimit {
 };
 
 std::string read_whole_file(const std::string& path, const char* key) {
-  if (path.empty()) throw InputError(std::string("problem.dataset.") + key + " is not set; the libsvm dataset needs it");
+  if (path.empty())
+    throw InputError(std::string("problem.dataset.") + key + " is not set; the libsvm dataset needs it");
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw InputError("LIBSVM file '" + path + "' (problem.dataset." + key + ") cannot be opened: " + std::strerror(errno));
+  if (!in)
+    throw InputError("LIBSVM file '" + path + "' (problem.dataset." + key +
+                     ") cannot be opened: " + std::strerror(errno));
   std::string text(static_cast<std::size_t>(in.tellg()), '\0');
   in.seekg(0);
   if (!in.read(text.data(), static_cast<std::streamsize>(text.size())))
@@ -163,7 +166,8 @@ Dataset<S> to_dense(SparseRows rows, std::uint64_t d, const std::string& path) {
   for (Eigen::Index k = 0; k < n; ++k) {
     S* col = set.features.col(k).data();
     const auto row = static_cast<std::size_t>(k);
-    for (std::size_t e = rows.start[row]; e < rows.start[row + 1]; ++e) col[rows.index[e]] = static_cast<S>(rows.value[e]);
+    for (std::size_t e = rows.start[row]; e < rows.start[row + 1]; ++e)
+      col[rows.index[e]] = static_cast<S>(rows.value[e]);
   }
   set.y = std::move(rows.y);
   set.source = "libsvm (" + path + ")";
@@ -185,8 +189,8 @@ template <class S>
 RawTrainTest<S> read_libsvm(const DatasetSpec& spec) {
   if (spec.features < 0) throw InputError("problem.dataset.features must be 0 (largest index seen) or positive");
   const bool fixed = spec.features > 0;
-  const IndexLimit train_limit = fixed ? IndexLimit{static_cast<std::uint64_t>(spec.features), beyond_features}
-                                       : IndexLimit{};
+  const IndexLimit train_limit =
+      fixed ? IndexLimit{static_cast<std::uint64_t>(spec.features), beyond_features} : IndexLimit{};
   SparseRows train = parse_file(spec.train_file, "train_file", train_limit);
   const std::uint64_t d = fixed ? static_cast<std::uint64_t>(spec.features) : train.max_index;
   if (d == 0) throw InputError(spec.train_file + ": no line has any feature (idx:val), so the dimension is zero");

@@ -55,7 +55,8 @@ data::RawTrainTest<S> read_raw(const DatasetSpec& spec, std::uint64_t seed) {
   if (spec.name == "fashion-mnist") return data::read_fashion_mnist<S>(spec);
   if (spec.name == "libsvm") return data::read_libsvm<S>(spec);
   if (spec.name == "generated") return data::generate_dataset<S>(spec, seed);
-  throw InputError("problem.dataset.name '" + spec.name + "' is unknown; expected one of fashion-mnist, libsvm, generated");
+  throw InputError("problem.dataset.name '" + spec.name +
+                   "' is unknown; expected one of fashion-mnist, libsvm, generated");
 }
 
 }  // namespace

@@ -105,8 +105,9 @@ Lists dirichlet_split(std::span<const std::int32_t> classes, int num_classes, in
       const std::size_t end = i + 1 == lists.size()
                                   ? rows.size()
                                   : std::min(rows.size(), static_cast<std::size_t>(std::llround(n_c * cumulative)));
-      if (end > begin) lists[i].insert(lists[i].end(), rows.begin() + static_cast<std::ptrdiff_t>(begin),
-                                       rows.begin() + static_cast<std::ptrdiff_t>(end));
+      if (end > begin)
+        lists[i].insert(lists[i].end(), rows.begin() + static_cast<std::ptrdiff_t>(begin),
+                        rows.begin() + static_cast<std::ptrdiff_t>(end));
       begin = std::max(begin, end);
     }
   }
@@ -149,16 +150,17 @@ void check_arguments(std::span<const double> y, std::span<const std::int32_t> cl
   if (!(spec.alpha > 0) || !std::isfinite(spec.alpha))
     throw InputError("problem.partition.alpha must be a positive number, got " + number(spec.alpha));
   if (classes.empty())
-    throw InputError("the dirichlet partition needs class labels, but the dataset's targets are not classes "
-                     "(not all integers, or more than 1000 distinct values); use iid, contiguous or shards");
+    throw InputError(
+        "the dirichlet partition needs class labels, but the dataset's targets are not classes "
+        "(not all integers, or more than 1000 distinct values); use iid, contiguous or shards");
   if (classes.size() != y.size()) throw std::invalid_argument("partition_rows: classes and y differ in length");
 }
 
 }  // namespace
 
-std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y,
-                                                       std::span<const std::int32_t> classes, int num_classes,
-                                                       int N, const PartitionSpec& spec, std::uint64_t seed) {
+std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y, std::span<const std::int32_t> classes,
+                                                       int num_classes, int N, const PartitionSpec& spec,
+                                                       std::uint64_t seed) {
   check_arguments(y, classes, N, spec);
   Rng rng(seed, stream::partition);
   Lists lists;

@@ -1,0 +1,86 @@
+// The csgd program as a user runs it: help, version, exit codes and messages.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+
+#include "support/temp_dir.hpp"
+
+using csgd::testing::read_file;
+using csgd::testing::write_file;
+
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome run(const std::string& args, const csgd::testing::TempDir& tmp) {
+  const auto out = tmp / "stdout.txt", err = tmp / "stderr.txt";
+  const std::string command = std::string(CSGD_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+}
+
+const char* kGood = "workers: 2\nproblem: {model: synthetic, dimension: 5}\nalgorithm: {lr: 0.05}\nstop: {iterations: 20}\n";
+
+}  // namespace
+
+TEST_CASE("help and version exit 0 and describe the program") {
+  csgd::testing::TempDir tmp;
+  const auto help = run("--help", tmp);
+  CHECK(help.code == 0);
+  CHECK(help.out.find("csgd run FILE.yaml") != std::string::npos);
+  const auto run_help = run("run --help", tmp);
+  CHECK(run_help.code == 0);
+  CHECK(run_help.out.find("--threads") != std::string::npos);
+  CHECK(run_help.out.find("--set") != std::string::npos);
+  const auto version = run("--version", tmp);
+  CHECK(version.code == 0);
+  CHECK(version.out.find("csgd 0.") == 0);
+}
+
+TEST_CASE("a good file runs, prints a summary and where the results went") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "good.yaml", kGood);
+  const auto r = run("run " + (tmp / "good.yaml").string() + " --out " + (tmp / "res").string(), tmp);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("[completed]") != std::string::npos);
+  CHECK(r.out.find("results: " + (tmp / "res").string() + "/run") != std::string::npos);
+  CHECK(std::filesystem::exists(tmp / "res" / "run" / "summary.json"));
+}
+
+TEST_CASE("bad input exits 2 with the file position and runs nothing") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "bad.yaml", std::string(kGood) + "algorthm: {}\n");
+  const auto r = run("run " + (tmp / "bad.yaml").string() + " --out " + (tmp / "res").string(), tmp);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("bad.yaml:5:1: algorthm: unknown key; did you mean 'algorithm'?") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp / "res"));
+  CHECK(run("run /nonexistent.yaml", tmp).code == 2);
+  CHECK(run("run", tmp).code == 2);
+  CHECK(run("run " + (tmp / "bad.yaml").string() + " --no-such-option", tmp).code == 2);
+  CHECK(run("frobnicate", tmp).code == 2);
+}
+
+TEST_CASE("a completed run is kept unless --force is given") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "good.yaml", kGood);
+  const std::string args = "run " + (tmp / "good.yaml").string() + " --quiet --out " + (tmp / "res").string();
+  CHECK(run(args, tmp).code == 0);
+  const auto again = run(args, tmp);
+  CHECK(again.code == 2);
+  CHECK(again.err.find("--force") != std::string::npos);
+  CHECK(run(args + " --force", tmp).code == 0);
+}
+
+TEST_CASE("a diverging run exits 3") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "good.yaml", kGood);
+  const auto r = run("run " + (tmp / "good.yaml").string() + " --quiet --set algorithm.lr=1e9 --out " +
+                         (tmp / "res").string(), tmp);
+  CHECK(r.code == 3);
+  CHECK(read_file(tmp / "res" / "run" / "summary.json").find("\"status\": \"diverged\"") != std::string::npos);
+}
