@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <Eigen/QR>
@@ -13,31 +12,16 @@
 
 #include "csgd/dataset.hpp"
 #include "csgd/errors.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using csgd::DatasetSpec;
 using csgd::InputError;
+using csgd::testing::TempDir;
 
 namespace {
 
 const std::string kFashionMnist = "/usr/share/datasets/fashion-mnist";
-
-// A fresh folder under the system temp dir, removed afterwards.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("csgd_test_datasets_" + std::to_string(::getpid())) / name) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    fs::remove(path.parent_path(), ec);  // only if no other test's folder is left in it
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 using Bytes = std::vector<unsigned char>;
 
@@ -69,8 +53,6 @@ void write_gz(const fs::path& path, const Bytes& bytes) {
   REQUIRE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) == static_cast<int>(bytes.size()));
   REQUIRE(gzclose(f) == Z_OK);
 }
-
-void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A tiny valid Fashion-MNIST folder: 3 train images of 2x2 pixels, 2 test images.
 void write_tiny_idx(const fs::path& dir) {
@@ -162,9 +144,9 @@ TEST_CASE("the real Fashion-MNIST loads as 60000 train and 10000 test images of 
 }
 
 TEST_CASE("IDX pixels become x/255, one image per column, with classes from the sorted labels") {
-  TempDir dir("tiny_idx");
-  write_tiny_idx(dir.path);
-  const auto data = csgd::load_dataset<double>(fashion_at(dir.path), 1);
+  TempDir dir;
+  write_tiny_idx(dir.path());
+  const auto data = csgd::load_dataset<double>(fashion_at(dir.path()), 1);
   const auto& f = data.train->features;
   REQUIRE(f.rows() == 4);
   REQUIRE(f.cols() == 3);
@@ -189,43 +171,43 @@ TEST_CASE("a missing Fashion-MNIST folder is an InputError naming the file path 
 }
 
 TEST_CASE("one missing Fashion-MNIST file is named in the error") {
-  TempDir dir("missing_one");
-  write_tiny_idx(dir.path);
-  fs::remove(dir.path / "t10k-labels-idx1-ubyte.gz");
-  const std::string msg = load_error(fashion_at(dir.path));
-  CHECK(contains(msg, (dir.path / "t10k-labels-idx1-ubyte.gz").string()));
+  TempDir dir;
+  write_tiny_idx(dir.path());
+  fs::remove(dir.path() / "t10k-labels-idx1-ubyte.gz");
+  const std::string msg = load_error(fashion_at(dir.path()));
+  CHECK(contains(msg, (dir.path() / "t10k-labels-idx1-ubyte.gz").string()));
   CHECK(contains(msg, "dataset-fashion-mnist"));
 }
 
 TEST_CASE("a truncated gzip file is an InputError naming the file and saying it is truncated") {
-  TempDir dir("truncated");
-  write_tiny_idx(dir.path);
+  TempDir dir;
+  write_tiny_idx(dir.path());
   // Big enough that cutting the compressed stream in half loses pixel data.
   Bytes pixels(500 * 4);
   for (std::size_t k = 0; k < pixels.size(); ++k) pixels[k] = static_cast<unsigned char>((k * 7919) % 251);
-  const fs::path images = dir.path / "train-images-idx3-ubyte.gz";
+  const fs::path images = dir.path() / "train-images-idx3-ubyte.gz";
   write_gz(images, idx_images(500, 2, 2, pixels));
-  write_gz(dir.path / "train-labels-idx1-ubyte.gz", idx_labels(Bytes(500, 1)));
+  write_gz(dir.path() / "train-labels-idx1-ubyte.gz", idx_labels(Bytes(500, 1)));
   fs::resize_file(images, fs::file_size(images) / 2);
-  const std::string msg = load_error(fashion_at(dir.path));
+  const std::string msg = load_error(fashion_at(dir.path()));
   CHECK(contains(msg, images.string()));
   CHECK(contains(msg, "truncated"));
 }
 
 TEST_CASE("corrupt IDX contents are refused with the file and the problem named") {
-  TempDir dir("corrupt");
-  write_tiny_idx(dir.path);
-  const fs::path images = dir.path / "train-images-idx3-ubyte.gz", labels = dir.path / "train-labels-idx1-ubyte.gz";
+  TempDir dir;
+  write_tiny_idx(dir.path());
+  const fs::path images = dir.path() / "train-images-idx3-ubyte.gz", labels = dir.path() / "train-labels-idx1-ubyte.gz";
 
   SUBCASE("a labels file where images belong has the wrong magic number") {
     write_gz(images, idx_labels({1, 2, 3}));
-    const std::string msg = load_error(fashion_at(dir.path));
+    const std::string msg = load_error(fashion_at(dir.path()));
     CHECK(contains(msg, images.string()));
     CHECK(contains(msg, "magic number 0x00000801"));
   }
   SUBCASE("images and labels disagree on the count") {
     write_gz(labels, idx_labels({1, 2}));
-    const std::string msg = load_error(fashion_at(dir.path));
+    const std::string msg = load_error(fashion_at(dir.path()));
     CHECK(contains(msg, labels.string()));
     CHECK(contains(msg, "3 images"));
     CHECK(contains(msg, "2 labels"));
@@ -233,7 +215,7 @@ TEST_CASE("corrupt IDX contents are refused with the file and the problem named"
   SUBCASE("a header announcing fewer images than the file holds") {
     write_gz(images, idx_images(2, 2, 2, Bytes(12, 0)));
     write_gz(labels, idx_labels({7, 2}));
-    CHECK(contains(load_error(fashion_at(dir.path)), "data after the last item"));
+    CHECK(contains(load_error(fashion_at(dir.path())), "data after the last item"));
   }
   SUBCASE("a damaged gzip checksum") {
     Bytes raw(fs::file_size(labels));
@@ -242,29 +224,29 @@ TEST_CASE("corrupt IDX contents are refused with the file and the problem named"
     raw[raw.size() - 8] ^= 0xff;  // the CRC-32 trailer
     std::ofstream(labels, std::ios::binary)
         .write(reinterpret_cast<const char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-    const std::string msg = load_error(fashion_at(dir.path));
+    const std::string msg = load_error(fashion_at(dir.path()));
     CHECK(contains(msg, labels.string()));
     CHECK(contains(msg, "corrupt gzip data"));
   }
   SUBCASE("a zero image size") {
     write_gz(images, idx_images(3, 0, 2, {}));
-    CHECK(contains(load_error(fashion_at(dir.path)), "image size 0x2"));
+    CHECK(contains(load_error(fashion_at(dir.path())), "image size 0x2"));
   }
   SUBCASE("bytes that are not gzip or IDX at all") {
-    write_text(images, "hello, this is not a dataset");
-    const std::string msg = load_error(fashion_at(dir.path));
+    csgd::testing::write_file(images, "hello, this is not a dataset");
+    const std::string msg = load_error(fashion_at(dir.path()));
     CHECK(contains(msg, images.string()));
     CHECK(contains(msg, "magic number"));
   }
   SUBCASE("test images of another size than the training images") {
-    write_gz(dir.path / "t10k-images-idx3-ubyte.gz", idx_images(2, 1, 2, {1, 2, 3, 4}));
-    CHECK(contains(load_error(fashion_at(dir.path)), "test images have 2 pixels but training images have 4"));
+    write_gz(dir.path() / "t10k-images-idx3-ubyte.gz", idx_images(2, 1, 2, {1, 2, 3, 4}));
+    CHECK(contains(load_error(fashion_at(dir.path())), "test images have 2 pixels but training images have 4"));
   }
 }
 
 TEST_CASE("LIBSVM files with comments, blank lines and signed labels load as dense columns") {
-  TempDir dir("libsvm_basic");
-  write_text(dir.path / "train.svm",
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm",
              "# a header comment\n"
              "+1 1:0.5 3:-2 # trailing comment\n"
              "\n"
@@ -272,7 +254,7 @@ TEST_CASE("LIBSVM files with comments, blank lines and signed labels load as den
              "-1 2:1e-3\r\n"
              "+1\n"           // a sample with no nonzero features
              "-1 1:+4 4:7");  // no final newline
-  const auto data = csgd::load_dataset<double>(libsvm(dir.path / "train.svm"), 1);
+  const auto data = csgd::load_dataset<double>(libsvm(dir.path() / "train.svm"), 1);
   const auto& f = data.train->features;
   REQUIRE(f.rows() == 4);
   REQUIRE(f.cols() == 4);
@@ -291,10 +273,10 @@ TEST_CASE("LIBSVM files with comments, blank lines and signed labels load as den
 }
 
 TEST_CASE("the LIBSVM dimension is the largest training index and the test set is padded to it") {
-  TempDir dir("libsvm_dims");
-  write_text(dir.path / "train.svm", "0 2:1 5:1\n1 1:3\n");
-  write_text(dir.path / "test.svm", "1 1:2\n0 3:4\n");
-  const auto data = csgd::load_dataset<float>(libsvm(dir.path / "train.svm", dir.path / "test.svm"), 1);
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm", "0 2:1 5:1\n1 1:3\n");
+  csgd::testing::write_file(dir.path() / "test.svm", "1 1:2\n0 3:4\n");
+  const auto data = csgd::load_dataset<float>(libsvm(dir.path() / "train.svm", dir.path() / "test.svm"), 1);
   CHECK(data.train->dim() == 5);
   REQUIRE(data.test != nullptr);
   CHECK(data.test->dim() == 5);
@@ -304,30 +286,30 @@ TEST_CASE("the LIBSVM dimension is the largest training index and the test set i
 }
 
 TEST_CASE("a LIBSVM test index beyond the training dimension is refused unless features is set") {
-  TempDir dir("libsvm_test_beyond");
-  write_text(dir.path / "train.svm", "0 1:1 2:1\n1 2:1\n");
-  write_text(dir.path / "test.svm", "0 1:1\n1 3:1\n");
-  const std::string msg = load_error(libsvm(dir.path / "train.svm", dir.path / "test.svm"));
-  CHECK(contains(msg, (dir.path / "test.svm").string() + ":2:"));
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm", "0 1:1 2:1\n1 2:1\n");
+  csgd::testing::write_file(dir.path() / "test.svm", "0 1:1\n1 3:1\n");
+  const std::string msg = load_error(libsvm(dir.path() / "train.svm", dir.path() / "test.svm"));
+  CHECK(contains(msg, (dir.path() / "test.svm").string() + ":2:"));
   CHECK(contains(msg, "problem.dataset.features"));
 
-  const auto data = csgd::load_dataset<double>(libsvm(dir.path / "train.svm", dir.path / "test.svm", 3), 1);
+  const auto data = csgd::load_dataset<double>(libsvm(dir.path() / "train.svm", dir.path() / "test.svm", 3), 1);
   CHECK(data.train->dim() == 3);
   CHECK(data.test->features(2, 1) == 1.0);
 }
 
 TEST_CASE("problem.dataset.features fixes the LIBSVM dimension and an index above it is refused") {
-  TempDir dir("libsvm_features");
-  write_text(dir.path / "train.svm", "0 1:1\n1 2:1\n");
-  CHECK(csgd::load_dataset<double>(libsvm(dir.path / "train.svm", {}, 10), 1).train->dim() == 10);
-  const std::string msg = load_error(libsvm(dir.path / "train.svm", {}, 1));
-  CHECK(contains(msg, (dir.path / "train.svm").string() + ":2:"));
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm", "0 1:1\n1 2:1\n");
+  CHECK(csgd::load_dataset<double>(libsvm(dir.path() / "train.svm", {}, 10), 1).train->dim() == 10);
+  const std::string msg = load_error(libsvm(dir.path() / "train.svm", {}, 1));
+  CHECK(contains(msg, (dir.path() / "train.svm").string() + ":2:"));
   CHECK(contains(msg, "exceeds problem.dataset.features = 1"));
 }
 
 TEST_CASE("malformed LIBSVM lines are refused as file:line: what is wrong") {
-  TempDir dir("libsvm_malformed");
-  const fs::path file = dir.path / "bad.svm";
+  TempDir dir;
+  const fs::path file = dir.path() / "bad.svm";
   const std::string at_line_3 = file.string() + ":3: ";
   struct Case {
     const char* line;
@@ -346,7 +328,7 @@ TEST_CASE("malformed LIBSVM lines are refused as file:line: what is wrong") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.line);
-    write_text(file, "1 1:1\n# comment\n" + std::string(c.line) + "\n0 1:2\n");
+    csgd::testing::write_file(file, "1 1:1\n# comment\n" + std::string(c.line) + "\n0 1:2\n");
     const std::string msg = load_error(libsvm(file));
     CHECK(contains(msg, at_line_3));
     CHECK(contains(msg, c.expected));
@@ -354,37 +336,37 @@ TEST_CASE("malformed LIBSVM lines are refused as file:line: what is wrong") {
 }
 
 TEST_CASE("a missing or empty LIBSVM file is refused naming it") {
-  TempDir dir("libsvm_missing");
-  CHECK(contains(load_error(libsvm(dir.path / "absent.svm")), (dir.path / "absent.svm").string()));
-  write_text(dir.path / "empty.svm", "# nothing here\n\n");
-  CHECK(contains(load_error(libsvm(dir.path / "empty.svm")), "no samples"));
+  TempDir dir;
+  CHECK(contains(load_error(libsvm(dir.path() / "absent.svm")), (dir.path() / "absent.svm").string()));
+  csgd::testing::write_file(dir.path() / "empty.svm", "# nothing here\n\n");
+  CHECK(contains(load_error(libsvm(dir.path() / "empty.svm")), "no samples"));
   CHECK(contains(load_error(libsvm("")), "problem.dataset.train_file"));
 }
 
 TEST_CASE("non-integer targets leave label_values and classes empty") {
-  TempDir dir("libsvm_regression");
-  write_text(dir.path / "train.svm", "0.5 1:1\n2 1:2\n-1.25 2:1\n");
-  const auto data = csgd::load_dataset<double>(libsvm(dir.path / "train.svm"), 1);
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm", "0.5 1:1\n2 1:2\n-1.25 2:1\n");
+  const auto data = csgd::load_dataset<double>(libsvm(dir.path() / "train.svm"), 1);
   CHECK(data.train->num_classes() == 0);
   CHECK(data.train->classes.empty());
   CHECK(data.train->y == std::vector<double>{0.5, 2, -1.25});
 }
 
 TEST_CASE("more than 1000 distinct integer targets are not treated as classes, 1000 are") {
-  TempDir dir("libsvm_many_labels");
+  TempDir dir;
   std::string text;
   for (int k = 0; k < 1000; ++k) text += std::to_string(k) + " 1:1\n";
-  write_text(dir.path / "thousand.svm", text);
-  write_text(dir.path / "more.svm", text + "1000 1:1\n");
-  CHECK(csgd::load_dataset<double>(libsvm(dir.path / "thousand.svm"), 1).train->num_classes() == 1000);
-  CHECK(csgd::load_dataset<double>(libsvm(dir.path / "more.svm"), 1).train->num_classes() == 0);
+  csgd::testing::write_file(dir.path() / "thousand.svm", text);
+  csgd::testing::write_file(dir.path() / "more.svm", text + "1000 1:1\n");
+  CHECK(csgd::load_dataset<double>(libsvm(dir.path() / "thousand.svm"), 1).train->num_classes() == 1000);
+  CHECK(csgd::load_dataset<double>(libsvm(dir.path() / "more.svm"), 1).train->num_classes() == 0);
 }
 
 TEST_CASE("a test label that no training sample has is refused") {
-  TempDir dir("libsvm_new_label");
-  write_text(dir.path / "train.svm", "0 1:1\n1 1:2\n");
-  write_text(dir.path / "test.svm", "1 1:1\n2 1:2\n");
-  const std::string msg = load_error(libsvm(dir.path / "train.svm", dir.path / "test.svm"));
+  TempDir dir;
+  csgd::testing::write_file(dir.path() / "train.svm", "0 1:1\n1 1:2\n");
+  csgd::testing::write_file(dir.path() / "test.svm", "1 1:1\n2 1:2\n");
+  const std::string msg = load_error(libsvm(dir.path() / "train.svm", dir.path() / "test.svm"));
   CHECK(contains(msg, "test sample 2 has label 2"));
   CHECK(contains(msg, "test.svm"));
 }

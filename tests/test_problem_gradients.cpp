@@ -466,3 +466,83 @@ TEST_CASE("step sizes, epoch counts and FLOP counts follow the batch and the lay
   CHECK(softmax->gradient_flops(0) == 8 * 4 * 3 * 4);
   CHECK(softmax->dimension() == 3 * 4 + 3);
 }
+
+TEST_CASE("make_problem builds every model on generated data, in float32 and float64") {
+  for (const char* model : {"least-squares", "logistic", "softmax", "mlp"}) {
+    CAPTURE(model);
+    ProblemSpec spec;
+    spec.model = model;
+    spec.hidden = {8};
+    spec.dataset.name = "generated";
+    spec.dataset.samples = 400;
+    spec.dataset.test_samples = 100;
+    spec.dataset.generated_features = 5;
+    spec.dataset.classes = std::string(model) == "logistic" ? 2 : 3;
+    spec.dataset.regression = std::string(model) == "least-squares";
+    spec.partition.scheme = PartitionScheme::contiguous;
+    spec.batch_size = 16;
+    auto p32 = make_problem<float>(spec, 4, 42);
+    auto p64 = make_problem<double>(spec, 4, 42);
+    CHECK(p32->dimension() == p64->dimension());
+    CHECK(p64->train_size() == 400);
+    CHECK(p64->describe().find(model) != std::string::npos);
+    std::vector<double> x(static_cast<std::size_t>(p64->dimension()));
+    p64->initial_point(x);
+    const Evaluation e = p64->evaluate(x, {});
+    CHECK(std::isfinite(e.train_loss));
+    CHECK(e.test_loss.has_value());
+    CHECK(e.test_accuracy.has_value() == (std::string(model) != "least-squares"));
+    // The cache hands out the same data again: an identical problem, identical metrics.
+    CHECK(make_problem<double>(spec, 4, 42)->evaluate(x, {}).train_loss == e.train_loss);
+  }
+  ProblemSpec synthetic;
+  synthetic.model = "synthetic";
+  CHECK(make_problem<float>(synthetic, 2, 1)->constants().has_value());
+}
+
+TEST_CASE("problem settings are refused field by field, stating the rule") {
+  struct Case {
+    void (*change)(ProblemSpec&);
+    const char* field;
+    const char* rule;
+  };
+  const Case cases[] = {
+      {[](ProblemSpec& s) { s.model = "cnn"; }, "model", "must be one of synthetic, least-squares"},
+      {[](ProblemSpec& s) { s.hidden = {256, 0}; }, "hidden", "must be >= 1, got 0 at position 1"},
+      {[](ProblemSpec& s) { s.l2 = -1; }, "l2", "must be >= 0, got -1"},
+      {[](ProblemSpec& s) { s.batch_size = 0; }, "batch_size", "must be >= 1, got 0"},
+      {[](ProblemSpec& s) { s.eval_train_samples = -5; }, "eval_train_samples", "must be >= 0, got -5"},
+      {[](ProblemSpec& s) { s.dimension = 0; }, "dimension", "must be >= 1, got 0"},
+      {[](ProblemSpec& s) { s.a = 0; }, "a", "must be > 0, got 0"},
+      {[](ProblemSpec& s) { s.a = std::nan(""); }, "a", "must be > 0, got nan"},
+      {[](ProblemSpec& s) { s.lambda = -0.5; }, "lambda", "must be >= 0, got -0.5"},
+      {[](ProblemSpec& s) { s.sigma = -1; }, "sigma", "must be >= 0, got -1"},
+      {[](ProblemSpec& s) { s.kappa = -1; }, "kappa", "must be >= 0, got -1"},
+      {[](ProblemSpec& s) { s.init_radius = -1; }, "init_radius", "must be >= 0, got -1"},
+      {[](ProblemSpec& s) { s.partition.alpha = 0; }, "partition.alpha", "must be > 0, got 0"},
+      {[](ProblemSpec& s) { s.partition.shards_per_worker = 0; }, "partition.shards_per_worker", "must be >= 1"},
+      {[](ProblemSpec& s) { s.dataset.name = "mnist"; }, "dataset.name", "got 'mnist'"},
+      {[](ProblemSpec& s) { s.dataset.name = "libsvm"; }, "dataset.train_file", "needs a train_file"},
+      {[](ProblemSpec& s) {
+         s.dataset.name = "generated";
+         s.dataset.classes = 1;
+       },
+       "dataset.classes", "must be >= 2"},
+  };
+  CHECK_NOTHROW(ProblemSpec{}.validate());
+  for (const Case& c : cases) {
+    CAPTURE(c.field);
+    ProblemSpec spec;
+    c.change(spec);
+    try {
+      spec.validate();
+      FAIL("accepted");
+    } catch (const ValidationError& e) {
+      CHECK(e.field() == c.field);
+      CHECK(std::string(e.what()).find(c.rule) != std::string::npos);
+    }
+  }
+  ProblemSpec full;
+  full.batch_size = std::nullopt;  // `full` is valid
+  CHECK_NOTHROW(full.validate());
+}

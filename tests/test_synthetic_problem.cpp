@@ -110,8 +110,8 @@ TEST_CASE("the gradient noise has mean zero and second moment sigma squared, eq.
     for (int k = 0; k < m; ++k) sum[static_cast<std::size_t>(k)] += g[static_cast<std::size_t>(k)] / draws;
   }
   CHECK(second == doctest::Approx(sigma * sigma).epsilon(0.03));
-  // The mean of 4000 draws is within a few σ/√(m·draws) of ∇f_i per coordinate.
-  CHECK(std::sqrt(distance_sq(sum, mean_grad)) < 3 * sigma / std::sqrt(draws) * 1.5);
+  // Unbiased: the mean of the draws is ∇f_i up to noise of norm ≈ σ/√draws.
+  CHECK(std::sqrt(distance_sq(sum, mean_grad)) < 3 * sigma / std::sqrt(draws));
   CHECK(p->constants()->sigma == sigma);
 }
 
@@ -157,6 +157,7 @@ TEST_CASE("f is non-negative, zero at the origin, and its gradient norm is repor
   CHECK(at_zero.train_loss == 0);
   CHECK(*at_zero.grad_norm_sq == 0);
   CHECK(p->constants()->f_lower == 0);
+  auto exact = make_synthetic_problem<double>(synthetic(m, 1.0, 4.0, 0.0, 2.0), 4, 7);
   Rng rng(7, 1);
   for (int trial = 0; trial < 100; ++trial) {
     const Vec x = random_point(m, 3.0, rng);
@@ -165,7 +166,6 @@ TEST_CASE("f is non-negative, zero at the origin, and its gradient norm is repor
     CHECK(!e.test_loss);
     CHECK(!e.train_accuracy);
     // ||∇f||² from evaluate equals that of the mean noiseless worker gradient.
-    auto exact = make_synthetic_problem<double>(synthetic(m, 1.0, 4.0, 0.0, 2.0), 4, 7);
     const Vec g = full_gradient(*exact, 4, x);
     CHECK(*e.grad_norm_sq == doctest::Approx(distance_sq(g, Vec(m, 0.0))).epsilon(1e-10));
   }

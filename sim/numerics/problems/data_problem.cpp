@@ -193,16 +193,11 @@ class DataProblem final : public Problem<S> {
       return gather(set, cols, [&](Eigen::Index j) { return rows.row(first + j); }, ts);
     };
     if (grad == nullptr) {
-      tbb::enumerable_thread_specific<double> partial(0.0);
       tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, chunks), [&](const tbb::blocked_range<std::int64_t>& r) {
         ThreadScratch<S>& ts = scratch_.local();
-        for (std::int64_t c = r.begin(); c < r.end(); ++c) {
-          const LossSum l = model_->loss(x, batch_of(c, ts), *ts.model);
-          partial.local() += l.loss;  // mutated
-          part[static_cast<std::size_t>(c)].correct = l.correct;
-        }
+        for (std::int64_t c = r.begin(); c < r.end(); ++c)
+          part[static_cast<std::size_t>(c)] = model_->loss(x, batch_of(c, ts), *ts.model);
       });
-      for (double v : partial) part[0].loss += v;
     } else {
       Matrix<S> group(dimension(), kGradientGroup);
       for (std::int64_t begin = 0; begin < chunks; begin += kGradientGroup) {
