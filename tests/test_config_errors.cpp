@@ -5,6 +5,8 @@
 
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
+#include "csgd/runner.hpp"
+#include "support/temp_dir.hpp"
 
 using csgd::InputError;
 using csgd::load_experiment_text;
@@ -122,4 +124,69 @@ TEST_CASE("a missing or empty experiment file is refused") {
   CHECK_THROWS_WITH_AS(csgd::load_experiment("/nonexistent/x.yaml", {}), doctest::Contains("cannot open"), InputError);
   CHECK(error_of("").find("empty") != std::string::npos);
   CHECK(error_of("- a\n- b\n").find("map of keys") != std::string::npos);
+}
+
+namespace {
+
+// Errors found while building the runs (problem, W, clock): still before any work or output.
+std::string preparation_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  csgd::testing::TempDir tmp;
+  csgd::RunOptions options;
+  options.out_dir = tmp / "out";
+  try {
+    csgd::run_experiment(load_experiment_text(text, (tmp / "exp.yaml").string(), overrides), options);
+  } catch (const InputError& e) {
+    CHECK_FALSE(std::filesystem::exists(options.out_dir));
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+const char* kGossip = R"(workers: 6
+problem: {model: synthetic, dimension: 4}
+algorithm:
+  name: decentralized-momentum
+  mixing: {topology: torus, rows: 2, cols: 3}
+stop: {iterations: 5}
+)";
+
+}  // namespace
+
+TEST_CASE("a torus whose size is not N is refused at the mixing key") {
+  CHECK(preparation_error(kGossip) == "(accepted)");
+  const auto msg = preparation_error(kGossip, {"workers=8"});
+  CHECK(msg.find("algorithm.mixing.rows") != std::string::npos);
+  CHECK(msg.find(":5:") != std::string::npos);  // the line of the mixing map
+}
+
+TEST_CASE("a mixing matrix file that breaks Assumption 2 is refused with the rule") {
+  csgd::testing::TempDir tmp;
+  const auto write_w = [&](const std::string& name, const std::string& rows) {
+    csgd::testing::write_file(tmp / name, rows);
+    return std::string("workers: 3\nproblem: {model: synthetic, dimension: 4}\nalgorithm: {name: decentralized-momentum, "
+                       "mixing: {topology: file, file: ") + (tmp / name).string() + "}}\nstop: {iterations: 5}\n";
+  };
+  CHECK(preparation_error(write_w("ok.txt", "0.5 0.25 0.25\n0.25 0.5 0.25\n0.25 0.25 0.5\n")) == "(accepted)");
+  CHECK(preparation_error(write_w("asym.txt", "0.5 0.5 0\n0.25 0.5 0.25\n0.25 0 0.75\n")).find("not symmetric") != std::string::npos);
+  CHECK(preparation_error(write_w("rows.txt", "0.5 0.25 0.25\n0.25 0.5 0.25\n0.25 0.25 0.4\n")).find("algorithm.mixing") !=
+        std::string::npos);
+  CHECK(preparation_error(write_w("split.txt", "1 0 0\n0 0.5 0.5\n0 0.5 0.5\n")).find("disconnected") != std::string::npos);
+  CHECK(preparation_error(write_w("neg.txt", "1.5 -0.5 0\n-0.5 1.5 0\n0 0 1\n")).find("algorithm.mixing") != std::string::npos);
+  CHECK(preparation_error(write_w("small.txt", "0.5 0.5\n0.5 0.5\n")).find("algorithm.mixing.file") != std::string::npos);
+}
+
+TEST_CASE("a missing data set names the Debian package that provides it") {
+  const auto msg = preparation_error(
+      "workers: 2\nproblem: {model: mlp, dataset: {name: fashion-mnist, path: /nonexistent/fmnist}}\nstop: {iterations: 5}\n");
+  CHECK(msg.find("dataset-fashion-mnist") != std::string::npos);
+  CHECK(msg.find("/nonexistent/fmnist") != std::string::npos);
+}
+
+TEST_CASE("a target accuracy without a test set or for least-squares is refused") {
+  CHECK(error_of("workers: 1\nproblem: {model: least-squares, dataset: {name: generated, regression: true}}\n"
+                 "stop: {iterations: 5, target: {accuracy: 0.9}}\n")
+            .find("stop.target.accuracy: least-squares has no accuracy") != std::string::npos);
+  CHECK(error_of("workers: 1\nproblem: {model: logistic, dataset: {name: libsvm, train_file: a.txt}}\n"
+                 "stop: {iterations: 5, target: {accuracy: 0.9}}\n")
+            .find("this data set has none") != std::string::npos);
 }

@@ -96,3 +96,28 @@ TEST_CASE("the synthetic problem reports the exact average gradient norm and its
   CHECK(s["problem_constants"]["kappa"] == 1.0);
   CHECK(s["mean_grad_norm_sq"].get<double>() > s["final"]["grad_norm_sq"].get<double>());
 }
+
+TEST_CASE("output_iterate random also reports x̄^(R) for R drawn from 0..T-1 (Remark 2)") {
+  const char* text = "workers: 2\nprecision: float64\nproblem: {model: synthetic, dimension: 5}\n"
+                     "algorithm: {lr: 0.05, output_iterate: random}\nstop: {iterations: 50}\neval: {every_iterations: 1}\n";
+  for (const char* seed : {"seed=1", "seed=2", "seed=3"}) {
+    testing::TempDir tmp;
+    run_with_threads(load_experiment_text(text, "r.yaml", {seed}), tmp.path(), 2);
+    const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+    const int R = s["random_iterate"]["R"];
+    CHECK(R >= 0);
+    CHECK(R < 50);
+    CHECK(s["random_iterate"]["iteration"] == R);
+    // With evaluation at every iteration, row R of metrics.csv is the same point x̄^(R).
+    std::stringstream csv(read_file(tmp / "run" / "metrics.csv"));
+    std::string line;
+    for (int k = 0; k <= R + 1; ++k) std::getline(csv, line);
+    CHECK(line.rfind(std::to_string(R) + ",", 0) == 0);
+    std::vector<std::string> fields;
+    std::stringstream row(line);
+    for (std::string f; std::getline(row, f, ',');) fields.push_back(f);
+    REQUIRE(fields.size() > 7);
+    const double loss_in_csv = std::stod(fields[7]);  // train_loss
+    CHECK(loss_in_csv == doctest::Approx(s["random_iterate"]["train_loss"].get<double>()).epsilon(1e-12));
+  }
+}

@@ -17,6 +17,7 @@ struct RunOptions {
   bool quiet = false;             // no human summary on stdout
   bool progress = false;          // live progress line on stderr
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT: stop cleanly, mark interrupted
+  std::function<void()> on_prepared;  // every run validated and built; training starts next
   std::function<void(const struct RunResult&)> on_run_done;  // e.g. print the run's report
 };
 

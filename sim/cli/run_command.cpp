@@ -80,8 +80,11 @@ int run_command(int argc, const char* const* argv) {
   if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   std::signal(SIGINT, on_sigint);
   if (!options.quiet)
-    std::printf("csgd: %s — %zu run%s → %s\n", plan.name.c_str(), plan.runs.size(), plan.runs.size() == 1 ? "" : "s",
-                options.out_dir.string().c_str());
+    options.on_prepared = [&] {
+      std::printf("csgd: %s — %zu run%s → %s\n", plan.name.c_str(), plan.runs.size(), plan.runs.size() == 1 ? "" : "s",
+                  options.out_dir.string().c_str());
+      std::fflush(stdout);
+    };
   const auto results = run_experiment(plan, options);
 
   int code = 0;

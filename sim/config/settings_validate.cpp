@@ -94,6 +94,12 @@ void ExperimentConfig::validate() const {
   validate_section(timing, "timing");
   validate_section(stop, "stop");
   validate_section(eval, "eval");
+  if (stop.target_accuracy) {
+    require(problem.model != "least-squares", "stop.target.accuracy", "least-squares has no accuracy; use target.loss");
+    require(!(problem.dataset.name == "libsvm" && problem.dataset.test_file.empty()) &&
+                !(problem.dataset.name == "generated" && problem.dataset.test_samples == 0),
+            "stop.target.accuracy", "is measured on the test set, and this data set has none");
+  }
   if (problem.model == "synthetic") {
     // The synthetic problem has no data set, so nothing can be counted in epochs.
     require(!stop.epochs, "stop.epochs", "the synthetic problem has no epochs; use stop.iterations");

@@ -20,6 +20,8 @@ auto located(const RunPlan& plan, const std::string& section, F&& build) {
     return build();
   } catch (const ValidationError& e) {
     throw InputError(plan.error_at(e.field().empty() ? section : section + "." + e.field(), e.what()));
+  } catch (const InputError& e) {  // a data or matrix file: say which setting led to it
+    throw InputError(plan.error_at(section, e.what()));
   }
 }
 
@@ -58,6 +60,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     }
   }
 
+  if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();
   std::string combined;
   if (sweep) combined = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());

@@ -124,15 +124,16 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   std::string stop_reason = "iterations";
   RunStatus status = RunStatus::completed;
 
-  const auto evaluate = [&](bool with_grad_norm) {
+  // Metrics of x̄^(t) after `done` iterations (t while the loop runs, R for Remark 2's output).
+  const auto evaluate = [&](bool with_grad_norm, std::int64_t done) {
     const auto t0 = Clock::now();
     std::span<const WorkerState<S>> ws(workers);
     node_average(ws, &WorkerState<S>::x, xbar);
     node_average(ws, &WorkerState<S>::u, ubar);
     const Evaluation e = problem.evaluate(view(xbar), EvalOptions{with_grad_norm});
     MetricsRow row;
-    row.iteration = t;
-    row.epoch = plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0;
+    row.iteration = done;
+    row.epoch = plan.iterations_per_epoch > 0 ? static_cast<double>(done) / plan.iterations_per_epoch : 0;
     row.rounds = rounds;
     row.bytes_total = bytes_total;
     row.bytes_per_worker = bytes_total / c.N;
@@ -209,9 +210,13 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   };
 
   summary("running");
-  record(evaluate(plan.grad_norm));
+  record(evaluate(plan.grad_norm, 0));
   auto last_progress = Clock::now();
   for (t = 1; t <= plan.T; ++t) {
+    if (t - 1 == plan.R) {  // Remark 2: x̄^(R) with R uniform in {0..T−1}, before step R+1 changes it
+      random_iterate = evaluate(true, plan.R).json();
+      random_iterate["R"] = plan.R;
+    }
     gamma = learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     if (plan.track_mean_grad_norm) {  // ||∇f(x̄^(t−1))||², for t−1 = 0..T−1
       node_average(std::span<const WorkerState<S>>(workers), &WorkerState<S>::x, xbar);
@@ -240,15 +245,9 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     sim_compute_s += timing.compute_s;
     sim_comm_s += timing.comm_s;
 
-    if (t == plan.R + 1) {  // x̄^(R) with R drawn from {0..T−1}: the iterate before step R+1 ends
-      // Evaluated after the step: x̄^(R+1) would be off by one, so R indexes iterations 1..T here.
-      const MetricsRow row = evaluate(true);
-      random_iterate = row.json();
-      random_iterate["R"] = t;
-    }
     const bool interrupted = options.interrupt && options.interrupt->load();
     if (non_finite || interrupted || t % plan.eval_every == 0 || t == plan.T) {
-      const MetricsRow row = evaluate(plan.grad_norm);
+      const MetricsRow row = evaluate(plan.grad_norm, t);
       record(row);
       if (non_finite || !finite(row)) {
         status = RunStatus::diverged;
