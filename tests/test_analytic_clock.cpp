@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <limits>
 #include <optional>
 #include <span>
@@ -37,6 +39,30 @@ IterationOps ops(const std::vector<double>& flops, std::optional<CommRound> roun
   return IterationOps{std::span<const double>(flops), round};
 }
 
+// An analytic clock whose workers have the given numbers of mixing neighbours (none: all-reduce).
+std::unique_ptr<csgd::ClusterClock> analytic(const TimingSpec& spec, int N, const std::vector<int>& degrees) {
+  csgd::ClockSetup setup;
+  setup.N = N;
+  for (int d : degrees) setup.neighbours.emplace_back(static_cast<std::size_t>(d), 0);
+  return csgd::make_analytic_clock(spec, setup);
+}
+
+// One iteration with fixed ops, and where it went: the slowest step and the round.
+struct Step {
+  double end_s, bytes_total, bytes_max_worker, compute_s, comm_s;
+};
+
+Step step(csgd::ClusterClock& clock, const IterationOps& o) {
+  static std::int64_t t = 0;
+  const auto before = clock.worker_times();
+  const auto timing = clock.advance(++t, [&](std::int64_t) { return o; });
+  const auto after = clock.worker_times();
+  Step s{timing.end_s, timing.bytes_total, timing.bytes_max_worker, 0, after[0].comm_s - before[0].comm_s};
+  for (std::size_t i = 0; i < after.size(); ++i)
+    s.compute_s = std::max(s.compute_s, after[i].compute_s - before[i].compute_s);
+  return s;
+}
+
 std::string validation_field(const TimingSpec& spec) {
   try {
     spec.validate();
@@ -69,9 +95,9 @@ TEST_CASE("a neighbour exchange costs one latency plus one payload transfer, or 
 }
 
 TEST_CASE("an all-reduce iteration adds the step time and the ring all-reduce") {
-  const auto clock = csgd::make_analytic_clock(spec_with_step_time(), 8, {});
+  const auto clock = analytic(spec_with_step_time(), 8, {});
   const std::vector<double> flops(8, 0.0);
-  const auto t = clock->advance(ops(flops, CommRound{RoundKind::all_reduce, 1e6}));
+  const auto t = step(*clock, ops(flops, CommRound{RoundKind::all_reduce, 1e6}));
   CHECK(close(t.compute_s, 1.5e-3));
   CHECK(close(t.comm_s, 1.47e-3));
   CHECK(close(t.end_s, 2.97e-3));
@@ -84,9 +110,9 @@ TEST_CASE("without a step time the slowest gradient's FLOPs set the compute phas
   TimingSpec spec = spec_with_step_time();
   spec.compute.step_time_s.reset();
   spec.compute.device_flops = 1e12;
-  const auto clock = csgd::make_analytic_clock(spec, 3, {});
+  const auto clock = analytic(spec, 3, {});
   const std::vector<double> flops{2e9, 3e9, 1e9};
-  const auto t = clock->advance(ops(flops, std::nullopt));
+  const auto t = step(*clock, ops(flops, std::nullopt));
   CHECK(close(t.compute_s, 3e-3));
   CHECK(t.comm_s == 0.0);
   CHECK(t.bytes_total == 0.0);
@@ -95,14 +121,14 @@ TEST_CASE("without a step time the slowest gradient's FLOPs set the compute phas
 }
 
 TEST_CASE("the clock accumulates compute and communication over iterations") {
-  const auto clock = csgd::make_analytic_clock(spec_with_step_time(), 8, {});
+  const auto clock = analytic(spec_with_step_time(), 8, {});
   const std::vector<double> flops(8, 0.0);
   double expected = 0;
   for (int t = 1; t <= 10; ++t) {
     const bool sync = t % 4 == 0;  // I = 4
     const std::optional<CommRound> round =
         sync ? std::optional(CommRound{RoundKind::all_reduce, 1e6}) : std::nullopt;
-    const auto timing = clock->advance(ops(flops, round));
+    const auto timing = step(*clock, ops(flops, round));
     expected += 1.5e-3 + (sync ? 1.47e-3 : 0.0);
     CHECK(close(timing.end_s, expected));
   }
@@ -110,9 +136,9 @@ TEST_CASE("the clock accumulates compute and communication over iterations") {
 }
 
 TEST_CASE("a neighbour exchange is paced by the largest degree and counts every send") {
-  const auto clock = csgd::make_analytic_clock(spec_with_step_time(), 4, {1, 2, 2, 1});  // a line
+  const auto clock = analytic(spec_with_step_time(), 4, {1, 2, 2, 1});  // a line
   const std::vector<double> flops(4, 0.0);
-  const auto t = clock->advance(ops(flops, CommRound{RoundKind::neighbour_exchange, 2e6}));
+  const auto t = step(*clock, ops(flops, CommRound{RoundKind::neighbour_exchange, 2e6}));
   CHECK(close(t.comm_s, 5e-6 + 2e6 / 1.25e9));
   CHECK(close(t.bytes_total, 6 * 2e6));       // Σ degrees = 6
   CHECK(close(t.bytes_max_worker, 2 * 2e6));  // degree 2
@@ -120,10 +146,10 @@ TEST_CASE("a neighbour exchange is paced by the largest degree and counts every 
 }
 
 TEST_CASE("one worker spends nothing on either kind of round") {
-  const auto clock = csgd::make_analytic_clock(spec_with_step_time(), 1, {0});
+  const auto clock = analytic(spec_with_step_time(), 1, {0});
   const std::vector<double> flops{0.0};
   for (const RoundKind kind : {RoundKind::all_reduce, RoundKind::neighbour_exchange}) {
-    const auto t = clock->advance(ops(flops, CommRound{kind, 1e6}));
+    const auto t = step(*clock, ops(flops, CommRound{kind, 1e6}));
     CHECK(t.comm_s == 0.0);
     CHECK(t.bytes_total == 0.0);
     CHECK(t.bytes_max_worker == 0.0);
@@ -132,9 +158,9 @@ TEST_CASE("one worker spends nothing on either kind of round") {
 }
 
 TEST_CASE("the clock describes its network in readable units") {
-  CHECK(csgd::make_analytic_clock(spec_with_step_time(), 8, {})->describe().starts_with(
+  CHECK(analytic(spec_with_step_time(), 8, {})->describe().starts_with(
       "analytic: ring all-reduce, α = 5.00 us, B = 10.0 Gbps"));
-  const std::string exchange = csgd::make_analytic_clock(spec_with_step_time(), 3, {2, 2, 2})->describe();
+  const std::string exchange = analytic(spec_with_step_time(), 3, {2, 2, 2})->describe();
   CHECK(exchange.starts_with("analytic: neighbour exchange (max degree 2), α = 5.00 us"));
   CHECK(exchange.find("1.50 ms per step") != std::string::npos);
 }
@@ -178,13 +204,13 @@ TEST_CASE("the network model message says it must be analytic") {
 TEST_CASE("making a clock refuses bad settings, no workers and a wrong degree list") {
   TimingSpec bad = spec_with_step_time();
   bad.network.bandwidth_Bps = 0;
-  CHECK_THROWS_AS(csgd::make_analytic_clock(bad, 4, {}), csgd::ValidationError);
-  CHECK_THROWS_AS(csgd::make_analytic_clock(spec_with_step_time(), 0, {}), std::invalid_argument);
-  CHECK_THROWS_AS(csgd::make_analytic_clock(spec_with_step_time(), 4, {2, 2}), std::invalid_argument);
+  CHECK_THROWS_AS(analytic(bad, 4, {}), csgd::ValidationError);
+  CHECK_THROWS_AS(analytic(spec_with_step_time(), 0, {}), std::invalid_argument);
+  CHECK_THROWS_AS(analytic(spec_with_step_time(), 4, {2, 2}), std::invalid_argument);
 }
 
 TEST_CASE("a neighbour exchange without the degrees of W is a programming error") {
-  const auto clock = csgd::make_analytic_clock(spec_with_step_time(), 4, {});
+  const auto clock = analytic(spec_with_step_time(), 4, {});
   const std::vector<double> flops(4, 0.0);
-  CHECK_THROWS_AS(clock->advance(ops(flops, CommRound{RoundKind::neighbour_exchange, 1e6})), std::logic_error);
+  CHECK_THROWS_AS(step(*clock, ops(flops, CommRound{RoundKind::neighbour_exchange, 1e6})), std::logic_error);
 }

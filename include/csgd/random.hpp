@@ -14,6 +14,7 @@ inline constexpr std::uint64_t partition = 0x2000;  // data partition across wor
 inline constexpr std::uint64_t problem = 0x3000;    // problem construction (synthetic b_i, generated data)
 inline constexpr std::uint64_t output = 0x4000;     // output iterate R (Remark 2)
 inline constexpr std::uint64_t worker(int i) { return 0x10000 + static_cast<std::uint64_t>(i); }
+inline constexpr std::uint64_t compute(int i) { return 0x20000000 + static_cast<std::uint64_t>(i); }  // step times
 }  // namespace stream
 
 class Rng {

@@ -1,30 +1,44 @@
 #pragma once
 // The simulated cluster clock: how long each iteration takes on the modelled cluster.
 // Numerics emit what each iteration does (compute a gradient on every worker, maybe a
-// communication round); a clock turns that into simulated seconds. The analytic clock here is
-// closed-form; the discrete-event network engine implements the same interface.
+// communication round); a clock turns that into simulated seconds. For synchronous algorithms
+// what an iteration does is a pure function of t (a Schedule), so a clock may simulate ahead:
+// the discrete-event clock lets fast workers run into later iterations while slow ones finish.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "csgd/network.hpp"
+#include "csgd/random.hpp"
+#include "csgd/trace.hpp"
+
 namespace csgd {
 
-// Settings of timing.compute: a constant step time, or FLOPs of the gradient ÷ device rate.
+// Settings of timing.compute: the time of one local step on each worker.
 struct ComputeSpec {
-  std::optional<double> step_time_s;  // constant per-step time; overrides the FLOP model
-  double device_flops = 9.3e12;       // FLOP/s of one worker's device (P100-class fp32)
+  std::optional<double> step_time_s;   // constant per-step time
+  double device_flops = 9.3e12;        // else: gradient FLOPs ÷ this rate (P100-class fp32)
+  std::optional<double> measured_factor;  // else: measured wall time of a real gradient × factor
+  std::vector<double> speed_factors;   // per-worker multiplier of the step time (2 = half speed)
+  double jitter = 0;                   // σ of a mean-1 lognormal multiplier exp(σz − σ²/2)
+  double straggler_probability = 0;    // per worker and step: slowed down by `straggler_slowdown`
+  double straggler_slowdown = 1;
 
   void validate() const;
 };
 
 // Settings of timing.network.
 struct NetworkSpec {
-  std::string model = "analytic";  // analytic (closed forms)
-  double latency_s = 5e-6;         // α: per-message latency of a link
-  double bandwidth_Bps = 1.25e9;   // B: link bandwidth in bytes/s (10 Gbps)
-  std::string collective = "ring"; // all-reduce algorithm of Algorithm 1 and its baselines
+  std::string model = "analytic";  // analytic (closed forms) | flow (discrete-event, max-min flows)
+  double latency_s = 5e-6;         // α: default per-link latency
+  double bandwidth_Bps = 1.25e9;   // B: default per-link bandwidth in bytes/s (10 Gbps)
+  std::string collective = "auto"; // all-reduce algorithm (auto: the topology's default)
+  int servers = 1;                 // parameter-server: how many hosts shard the parameters
+  TopologySpec topology;           // flow model only
 
   void validate() const;
 };
@@ -54,23 +68,65 @@ struct IterationOps {
   std::optional<CommRound> round;          // after the local step, if this iteration syncs
 };
 
+// What iteration t (1-based) does; must be a pure function of t.
+using Schedule = std::function<IterationOps(std::int64_t t)>;
+
 struct IterationTiming {
-  double end_s = 0;            // simulated time at which x̄^(t) exists
-  double compute_s = 0;        // duration of the compute phase
-  double comm_s = 0;           // duration of the communication round (0 without one)
-  double bytes_total = 0;      // bytes put on the network by all workers this iteration
+  double end_s = 0;            // simulated time at which x̄^(t) exists (the last worker has it)
+  double bytes_total = 0;      // bytes put on the network by all workers in this iteration's round
   double bytes_max_worker = 0; // by the busiest sender
+};
+
+// Where a worker's simulated time went.
+struct WorkerTime {
+  double compute_s = 0;  // local steps
+  double comm_s = 0;     // in a round with at least one of its own messages in flight
+  double wait_s = 0;     // in a round, blocked with nothing of its own in flight
 };
 
 class ClusterClock {
  public:
   virtual ~ClusterClock() = default;
-  virtual IterationTiming advance(const IterationOps& ops) = 0;
-  virtual double now_s() const = 0;
+  // Timing of iteration t; called for t = 1, 2, … in order. `schedule` answers for any t' ≥ t.
+  virtual IterationTiming advance(std::int64_t t, const Schedule& schedule) = 0;
+  virtual double now_s() const = 0;  // end_s of the last iteration advanced
+  virtual std::vector<WorkerTime> worker_times() const = 0;
   virtual std::string describe() const = 0;
 };
 
-// Closed forms (α-β model), exposed for tests and for `csgd topo`-style what-ifs.
+// What a clock needs beyond the settings.
+struct ClockSetup {
+  int N = 1;
+  std::uint64_t seed = 1;                       // stragglers and jitter: Rng(seed, stream::compute(i))
+  std::vector<std::vector<int>> neighbours;     // Algorithm 2: out-neighbours j ≠ i of each worker
+  double measured_step_s = 0;                   // wall time of one real gradient (measured_factor)
+  TraceRecorder* trace = nullptr;               // record spans when set
+};
+
+// The clock `spec.network.model` names. Throws ValidationError (field relative to `timing`).
+std::unique_ptr<ClusterClock> make_cluster_clock(const TimingSpec& spec, const ClockSetup& setup);
+
+// The analytic clock: identical workers in lock-step; an iteration costs the slowest worker's
+// step, then the α-β closed form of the round.
+std::unique_ptr<ClusterClock> make_analytic_clock(const TimingSpec& spec, const ClockSetup& setup);
+// The discrete-event clock: per-worker timelines over a flow-level network (see network.hpp).
+std::unique_ptr<ClusterClock> make_flow_clock(const TimingSpec& spec, const ClockSetup& setup);
+
+// Per-worker step durations: the compute settings, plus jitter and stragglers drawn from each
+// worker's own stream in iteration order (so the draws do not depend on event order).
+class ComputeModel {
+ public:
+  ComputeModel(const ComputeSpec& spec, const ClockSetup& setup);
+  double step_seconds(int worker, double gradient_flops);  // the next step of this worker
+  std::string describe() const;
+
+ private:
+  ComputeSpec spec_;
+  double measured_step_s_;
+  std::vector<Rng> rngs_;  // one stream per worker, drawn in that worker's step order
+};
+
+// Closed forms (α-β model), exposed for tests and what-if tables.
 // Ring all-reduce (reduce-scatter + all-gather): 2(N−1)(α + M/(N·B)); each worker sends
 // 2(N−1)M/N bytes. N = 1 costs nothing.
 double ring_allreduce_seconds(int N, double M, double alpha, double B);
@@ -78,9 +134,5 @@ double ring_allreduce_bytes_per_worker(int N, double M);
 // Neighbour exchange over a direct full-duplex link per neighbour, all sends concurrent:
 // α + M/B when the worker has any neighbour, 0 otherwise.
 double neighbour_exchange_seconds(int max_degree, double M, double alpha, double B);
-
-// The analytic clock. `degrees` are the out-degrees of the mixing graph (Algorithm 2);
-// empty for all-reduce algorithms.
-std::unique_ptr<ClusterClock> make_analytic_clock(const TimingSpec& spec, int N, std::vector<int> degrees);
 
 }  // namespace csgd

@@ -23,5 +23,6 @@ std::optional<double> parse_flop_rate(std::string_view text);
 std::string format_duration(double seconds);
 std::string format_bytes(double bytes);
 std::string format_bandwidth(double bytes_per_s);
+std::string format_flop_rate(double flops_per_s);  // "9.30 TFLOP/s"
 
 }  // namespace csgd

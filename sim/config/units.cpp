@@ -167,4 +167,12 @@ std::string format_bytes(double bytes) { return format_3sig(bytes, kBytesOut, "B
 
 std::string format_bandwidth(double bytes_per_s) { return format_3sig(bytes_per_s * 8, kBitsOut, "bps"); }
 
+std::string format_flop_rate(double flops) {
+  constexpr std::array<std::pair<double, const char*>, 5> prefixes{
+      {{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}}};
+  for (const auto& [factor, prefix] : prefixes)
+    if (flops >= factor) return fmt::format("{:.3g} {}FLOP/s", flops / factor, prefix);
+  return fmt::format("{:.3g} FLOP/s", flops);
+}
+
 }  // namespace csgd

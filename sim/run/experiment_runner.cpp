@@ -25,15 +25,26 @@ auto located(const RunPlan& plan, const std::string& section, F&& build) {
   }
 }
 
+// Algorithm 2 sends to every j ≠ i with W_ij ≠ 0 (W is symmetric, so in- and out-neighbours agree).
+std::vector<std::vector<int>> neighbour_lists(const MixingMatrix& W) {
+  std::vector<std::vector<int>> lists(static_cast<std::size_t>(W.N()));
+  for (int i = 0; i < W.N(); ++i)
+    for (const auto& [j, w] : W.in_weights[static_cast<std::size_t>(i)])
+      if (j != i) lists[static_cast<std::size_t>(i)].push_back(j);
+  return lists;
+}
+
 template <class S> PreparedRun<S> prepare(const RunPlan& plan) {
   const ExperimentConfig& c = plan.config;
   PreparedRun<S> run;
   run.plan = &plan;
   run.problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
   run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, c.N); });
-  std::vector<int> degrees;
-  if (const MixingMatrix* W = run.algorithm->mixing()) degrees = W->out_degrees();
-  run.clock = located(plan, "timing", [&] { return make_analytic_clock(c.timing, c.N, degrees); });
+  ClockSetup setup;
+  setup.N = c.N;
+  setup.seed = c.seed;
+  if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
+  run.clock = located(plan, "timing", [&] { return make_cluster_clock(c.timing, setup); });
   return run;
 }
 

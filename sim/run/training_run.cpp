@@ -112,10 +112,12 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   std::vector<double> flops(static_cast<std::size_t>(c.N));
   for (int i = 0; i < c.N; ++i) flops[static_cast<std::size_t>(i)] = problem.gradient_flops(i);
   tbb::enumerable_thread_specific<Vector<S>> gradients([m] { return Vector<S>(m); });  // scratch per thread
+  // What iteration t does, for the clock (a pure function of t: the clock may look ahead).
+  const Schedule schedule = [&](std::int64_t k) { return IterationOps{flops, algorithm.round_after(k, plan.model_bytes)}; };
 
   // Running totals and the summary's state.
   std::int64_t t = 0, rounds = 0;
-  double bytes_total = 0, bytes_max_worker = 0, sim_compute_s = 0, sim_comm_s = 0, gamma = 0;
+  double bytes_total = 0, bytes_max_worker = 0, gamma = 0;
   double gradient_s = 0, communicate_s = 0, evaluate_s = 0;
   double mean_grad_norm_sq = 0;
   Vector<S> xbar, ubar;
@@ -157,6 +159,12 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     if (!best_loss || row.train_loss < best_loss->train_loss) best_loss = row;
     if (row.test_accuracy && (!best_accuracy || *row.test_accuracy > *best_accuracy->test_accuracy)) best_accuracy = row;
   };
+  // Where the workers' simulated time went, averaged over workers (per worker in "workers").
+  const auto mean_time = [&](double WorkerTime::*field) {
+    double sum = 0;
+    for (const WorkerTime& w : clock.worker_times()) sum += w.*field;
+    return sum / c.N;
+  };
   const auto summary = [&](const char* status_text) {
     nlohmann::json s = {
         {"status", status_text},
@@ -182,8 +190,9 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
         {"bytes_per_worker", bytes_total / c.N},
         {"bytes_per_worker_max", bytes_max_worker},
         {"sim_time_s", clock.now_s()},
-        {"sim_compute_s", sim_compute_s},
-        {"sim_comm_s", sim_comm_s},
+        {"sim_compute_s", mean_time(&WorkerTime::compute_s)},
+        {"sim_comm_s", mean_time(&WorkerTime::comm_s)},
+        {"sim_wait_s", mean_time(&WorkerTime::wait_s)},
         {"stop_reason", stop_reason},
         {"wall_s", seconds_since(start)},
         {"samples_per_s", gradient_s + communicate_s > 0
@@ -195,6 +204,10 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
                        {"evaluate", evaluate_s},
                        {"total", seconds_since(start)}}},
     };
+    nlohmann::json per_worker = nlohmann::json::array();
+    for (const WorkerTime& w : clock.worker_times())
+      per_worker.push_back({{"compute_s", w.compute_s}, {"comm_s", w.comm_s}, {"wait_s", w.wait_s}});
+    s["worker_times"] = per_worker;
     if (last) s["final"] = last->json();
     if (best_loss) s["best_train_loss"] = best_loss->json();
     if (best_accuracy) s["best_test_accuracy"] = best_accuracy->json();
@@ -239,11 +252,9 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       communicate_s += seconds_since(t0);
       ++rounds;
     }
-    const IterationTiming timing = clock.advance(IterationOps{flops, round});
+    const IterationTiming timing = clock.advance(t, schedule);
     bytes_total += timing.bytes_total;
     bytes_max_worker += timing.bytes_max_worker;
-    sim_compute_s += timing.compute_s;
-    sim_comm_s += timing.comm_s;
 
     const bool interrupted = options.interrupt && options.interrupt->load();
     if (non_finite || interrupted || t % plan.eval_every == 0 || t == plan.T) {
@@ -293,7 +304,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       rp.run_name, to_string(status), metrics, t,
       plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                     : std::string(),
-      format_duration(clock.now_s()), format_duration(sim_compute_s), format_duration(sim_comm_s), rounds,
+      format_duration(clock.now_s()), format_duration(mean_time(&WorkerTime::compute_s)),
+      format_duration(mean_time(&WorkerTime::comm_s)), rounds,
       format_bytes(bytes_total), seconds_since(start));
   return result;
 }

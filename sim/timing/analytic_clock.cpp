@@ -1,7 +1,6 @@
 // The analytic cluster clock: identical workers, a synchronous compute phase, then the α-β
 // closed form of the iteration's communication round.
 #include <algorithm>
-#include <array>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -15,77 +14,77 @@
 namespace csgd {
 namespace {
 
-std::string format_flop_rate(double flops) {
-  constexpr std::array<std::pair<double, const char*>, 5> prefixes{
-      {{1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}}};
-  for (const auto& [factor, prefix] : prefixes)
-    if (flops >= factor) return fmt::format("{:.3g} {}FLOP/s", flops / factor, prefix);
-  return fmt::format("{:.3g} FLOP/s", flops);
-}
 
 class AnalyticClock final : public ClusterClock {
  public:
-  AnalyticClock(const TimingSpec& spec, int N, std::vector<int> degrees)
-      : compute_(spec.compute), network_(spec.network), N_(N), degrees_(std::move(degrees)) {
+  AnalyticClock(const TimingSpec& spec, const ClockSetup& setup)
+      : network_(spec.network), N_(setup.N), compute_(spec.compute, setup), times_(static_cast<std::size_t>(setup.N)) {
     spec.validate();
-    if (N < 1) throw std::invalid_argument(fmt::format("analytic clock: N must be at least 1, got {}", N));
-    if (!degrees_.empty() && degrees_.size() != static_cast<std::size_t>(N))
+    if (N_ < 1) throw std::invalid_argument(fmt::format("analytic clock: N must be at least 1, got {}", N_));
+    if (!setup.neighbours.empty() && setup.neighbours.size() != static_cast<std::size_t>(N_))
       throw std::invalid_argument(
-          fmt::format("analytic clock: {} out-degrees for {} workers", degrees_.size(), N));
+          fmt::format("analytic clock: neighbour lists for {} workers, expected {}", setup.neighbours.size(), N_));
+    for (const auto& n : setup.neighbours) degrees_.push_back(static_cast<int>(n.size()));
   }
 
-  IterationTiming advance(const IterationOps& ops) override {
-    IterationTiming t;
-    t.compute_s = compute_seconds(ops.gradient_flops);
-    if (ops.round) add_round(*ops.round, t);
-    now_s_ += t.compute_s + t.comm_s;
-    t.end_s = now_s_;
-    return t;
+  IterationTiming advance(std::int64_t t, const Schedule& schedule) override {
+    const IterationOps ops = schedule(t);
+    IterationTiming timing;
+    // Lock-step workers: everyone waits for the slowest step, then the round runs.
+    double slowest = 0;
+    std::vector<double> steps(static_cast<std::size_t>(N_));
+    for (int i = 0; i < N_; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      steps[k] = compute_.step_seconds(i, ops.gradient_flops.empty() ? 0.0 : ops.gradient_flops[k]);
+      slowest = std::max(slowest, steps[k]);
+    }
+    double comm_s = 0;
+    if (ops.round) comm_s = add_round(*ops.round, timing);
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      times_[k].compute_s += steps[k];
+      times_[k].wait_s += slowest - steps[k];
+      times_[k].comm_s += comm_s;
+    }
+    now_s_ += slowest + comm_s;
+    timing.end_s = now_s_;
+    return timing;
   }
 
   double now_s() const override { return now_s_; }
+  std::vector<WorkerTime> worker_times() const override { return times_; }
 
   std::string describe() const override {
     const std::string comm =
         degrees_.empty() ? "ring all-reduce"
                          : fmt::format("neighbour exchange (max degree {})", max_degree());
-    const std::string compute = compute_.step_time_s
-                                    ? format_duration(*compute_.step_time_s) + " per step"
-                                    : "gradient FLOPs at " + format_flop_rate(compute_.device_flops);
     return fmt::format("analytic: {}, α = {}, B = {}; compute: {}", comm, format_duration(network_.latency_s),
-                       format_bandwidth(network_.bandwidth_Bps), compute);
+                       format_bandwidth(network_.bandwidth_Bps), compute_.describe());
   }
 
  private:
-  // Workers are identical and synchronous: the slowest gradient sets the pace.
-  double compute_seconds(std::span<const double> flops) const {
-    if (compute_.step_time_s) return *compute_.step_time_s;
-    const double most = flops.empty() ? 0.0 : *std::max_element(flops.begin(), flops.end());
-    return most / compute_.device_flops;
-  }
-
-  void add_round(const CommRound& round, IterationTiming& t) const {
+  // Returns the round's duration and fills its byte counts.
+  double add_round(const CommRound& round, IterationTiming& t) const {
     const double M = round.payload_bytes, alpha = network_.latency_s, B = network_.bandwidth_Bps;
     if (round.kind == RoundKind::all_reduce) {
-      t.comm_s = ring_allreduce_seconds(N_, M, alpha, B);
       t.bytes_max_worker = ring_allreduce_bytes_per_worker(N_, M);
       t.bytes_total = N_ * t.bytes_max_worker;
-      return;
+      return ring_allreduce_seconds(N_, M, alpha, B);
     }
     if (degrees_.empty())
-      throw std::logic_error("analytic clock: a neighbour exchange needs the out-degrees of W");
+      throw std::logic_error("analytic clock: a neighbour exchange needs the neighbours of W");
     const int d_max = max_degree();
-    t.comm_s = neighbour_exchange_seconds(d_max, M, alpha, B);
     t.bytes_total = std::accumulate(degrees_.begin(), degrees_.end(), 0.0) * M;
     t.bytes_max_worker = d_max * M;
+    return neighbour_exchange_seconds(d_max, M, alpha, B);
   }
 
   int max_degree() const { return degrees_.empty() ? 0 : *std::max_element(degrees_.begin(), degrees_.end()); }
 
-  ComputeSpec compute_;
   NetworkSpec network_;
   int N_;
+  ComputeModel compute_;
   std::vector<int> degrees_;
+  std::vector<WorkerTime> times_;
   double now_s_ = 0;
 };
 
@@ -107,8 +106,13 @@ double neighbour_exchange_seconds(int max_degree, double M, double alpha, double
   return max_degree > 0 ? alpha + M / B : 0;
 }
 
-std::unique_ptr<ClusterClock> make_analytic_clock(const TimingSpec& spec, int N, std::vector<int> degrees) {
-  return std::make_unique<AnalyticClock>(spec, N, std::move(degrees));
+std::unique_ptr<ClusterClock> make_analytic_clock(const TimingSpec& spec, const ClockSetup& setup) {
+  return std::make_unique<AnalyticClock>(spec, setup);
+}
+
+std::unique_ptr<ClusterClock> make_cluster_clock(const TimingSpec& spec, const ClockSetup& setup) {
+  if (spec.network.model == "flow") return make_flow_clock(spec, setup);
+  return make_analytic_clock(spec, setup);
 }
 
 }  // namespace csgd

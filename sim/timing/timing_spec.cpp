@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "csgd/collective.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/timing.hpp"
 
@@ -25,14 +26,35 @@ void require_non_negative(double value, const char* field) {
 void ComputeSpec::validate() const {
   if (step_time_s) require_non_negative(*step_time_s, "compute.step_time");
   require_positive(device_flops, "compute.device_flops");
+  if (measured_factor) require_positive(*measured_factor, "compute.measured_factor");
+  for (double f : speed_factors) require_positive(f, "compute.speed_factors");
+  require_non_negative(jitter, "compute.jitter");
+  if (!(straggler_probability >= 0 && straggler_probability <= 1))
+    throw ValidationError("compute.stragglers.probability", fmt::format("must be in [0, 1], got {}", straggler_probability));
+  if (!std::isfinite(straggler_slowdown) || straggler_slowdown < 1)
+    throw ValidationError("compute.stragglers.slowdown", fmt::format("must be ≥ 1, got {}", straggler_slowdown));
 }
 
 void NetworkSpec::validate() const {
-  if (model != "analytic") throw ValidationError("network.model", fmt::format("must be analytic, got '{}'", model));
+  if (model != "analytic" && model != "flow")
+    throw ValidationError("network.model", fmt::format("must be analytic or flow, got '{}'", model));
   require_non_negative(latency_s, "network.latency");
   require_positive(bandwidth_Bps, "network.bandwidth");
-  if (collective != "ring")
-    throw ValidationError("network.collective", fmt::format("must be ring, got '{}'", collective));
+  if (collective != "auto") {
+    try {
+      parse_collective(collective);
+    } catch (const ValidationError& e) {
+      throw ValidationError("network.collective", e.what());
+    }
+  }
+  if (servers < 1) throw ValidationError("network.servers", fmt::format("must be ≥ 1, got {}", servers));
+  if (model == "flow") {
+    try {
+      topology.validate();
+    } catch (const ValidationError& e) {
+      throw ValidationError("network.topology." + e.field(), e.what());
+    }
+  }
 }
 
 void TimingSpec::validate() const {

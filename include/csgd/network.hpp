@@ -1,0 +1,89 @@
+#pragma once
+// The physical cluster: hosts and switches joined by full-duplex links, shortest-path routing,
+// and a flow-level network model on top of the event engine.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "csgd/event_engine.hpp"
+
+namespace csgd {
+
+// A per-link override of latency and/or bandwidth (timing.network.links).
+struct LinkOverride {
+  int a = 0, b = 0;              // node ids (hosts 0..N−1, then switches)
+  double latency_s = -1;         // < 0: keep the default
+  double bandwidth_Bps = -1;
+};
+
+// Settings of timing.network.topology.
+struct TopologySpec {
+  std::string name = "star";  // ring | line | torus | mesh | complete | star | hypercube | fat-tree |
+                              // leaf-spine | custom
+  std::vector<int> dims;      // torus: [rows, cols] or [x, y, z]; mesh: [rows, cols]; empty: squarest
+  int k = 0;                  // fat-tree arity (even); 0: smallest with k³/4 ≥ N
+  int hosts_per_leaf = 0;     // leaf-spine; 0: chosen from N
+  int spines = 0;             // leaf-spine; 0: chosen from N
+  double oversubscription = 1.0;  // fat-tree and leaf-spine: host bandwidth ÷ uplink bandwidth at a switch
+  std::string file;           // custom: edge list ("a b [latency] [bandwidth]" per line) or GraphML
+  std::vector<LinkOverride> links;
+
+  void validate() const;  // ValidationError with the field relative to `topology`
+};
+
+struct DirectedLink {
+  int from = 0, to = 0;
+  double latency_s = 0, bandwidth_Bps = 0;
+};
+
+// Hosts are nodes 0..hosts−1 (worker i runs on host i); switches follow. Every physical link
+// appears as two directed links 2e (a→b) and 2e+1 (b→a), so full duplex is two capacities.
+struct PhysicalTopology {
+  std::string name;     // e.g. "torus 4×4", "fat-tree k=4 (16 hosts, 20 switches)"
+  int hosts = 0, nodes = 0;
+  std::vector<DirectedLink> links;
+
+  int diameter_hops() const;                // longest shortest host-to-host path, in links
+  std::vector<int> host_degrees() const;    // links at each host
+};
+
+// Builds the topology for N hosts with default link latency and bandwidth. Throws
+// ValidationError (field relative to `topology`, e.g. "dims") or InputError (custom files).
+PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps);
+
+// Shortest paths in hops (Boost.Graph BFS), ties broken towards lower node ids, computed per
+// source on first use and cached.
+class Router {
+ public:
+  explicit Router(const PhysicalTopology& topology);
+  std::span<const int> path(int src_host, int dst_host);  // directed link ids, src → dst
+  double latency_s(int src_host, int dst_host);           // Σ latency along the path
+
+ private:
+  const PhysicalTopology* topology_;
+  std::vector<std::vector<int>> parent_link_;  // per source: the link into each node on its tree
+  std::vector<std::vector<std::vector<int>>> paths_;
+};
+
+// Network model: `send` moves `bytes` from one host to another and calls `done` when the last
+// byte has arrived.
+//   flow:     the message is a flow on its route; concurrent flows share every link's bandwidth
+//             max-min fairly (progressive filling), recomputed when flows start or end (once per
+//             instant: same-time events are batched); a flow takes its path latency plus its bytes
+//             at its current rate.
+//   analytic: each message alone on its route: path latency + bytes / bottleneck bandwidth.
+class NetworkModel {
+ public:
+  virtual ~NetworkModel() = default;
+  virtual void send(int src_host, int dst_host, double bytes, std::function<void()> done) = 0;
+  virtual std::uint64_t flows_completed() const = 0;
+  virtual double bytes_sent(int host) const = 0;  // payload bytes this host has sent so far
+};
+
+std::unique_ptr<NetworkModel> make_flow_network(EventEngine& engine, const PhysicalTopology& topology);
+std::unique_ptr<NetworkModel> make_latency_bandwidth_network(EventEngine& engine, const PhysicalTopology& topology);
+
+}  // namespace csgd

@@ -1,0 +1,1 @@
+// placeholder: the event engine is being written
