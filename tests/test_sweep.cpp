@@ -71,3 +71,20 @@ TEST_CASE("list values label folders readably") {
   CHECK(plan.runs[1].run_name == "hidden=16-16");
   CHECK(plan.runs[1].config.problem.hidden == std::vector<int>{16, 16});
 }
+
+TEST_CASE("a sweep value that is a map merges into the section, varying several keys at once") {
+  const auto plan = load_experiment_text(R"(workers: 4
+problem: {model: synthetic, dimension: 4}
+algorithm: {name: pr-sgd-momentum, momentum: 0.5, lr: 0.1}
+stop: {iterations: 10}
+sweep:
+  algorithm: [{sync_interval: 8}, {name: decentralized-momentum, mixing: line}]
+)", "m.yaml", {});
+  REQUIRE(plan.runs.size() == 2);
+  CHECK(plan.runs[0].run_name == "algorithm=sync_interval-8");
+  CHECK(plan.runs[0].config.algorithm.I == 8);
+  CHECK(plan.runs[0].config.algorithm.beta == 0.5);  // kept from the file
+  CHECK(plan.runs[1].config.algorithm.name == "decentralized-momentum");
+  CHECK(plan.runs[1].config.algorithm.mixing.topology == "line");
+  CHECK(plan.runs[1].config.algorithm.lr.initial == 0.1);
+}

@@ -233,6 +233,10 @@ int main(int argc, char** argv) try {
                k == median_k ? "  <- median" : "");
   }
   if (noisy) fmt::print("  NOTE: the rounds' ratios differ by more than 10%: the machine was busy; rerun\n");
+  if (median.gemm < 0.8 * threads * gemm_single)
+    fmt::print("  NOTE: GEMM on {} threads reaches only {:.2f}x the 1-thread rate: other processes share the cores,\n"
+               "        so absolute rates are low (the paired ratios stay comparable)\n",
+               threads, median.gemm / gemm_single);
   fmt::print("Targets (median round)\n");
   row("training / GEMM FLOP rate (target >= 50%)",
       fmt::format("{:.1f}%  {}", 100 * median.ratio, verdict(median.ratio >= 0.5)));

@@ -27,7 +27,7 @@ namespace {
 
 constexpr double kTolerance = 1e-9;          // Assumption 2 checks on the entries of W
 constexpr double kSpectralTolerance = 1e-12;  // |λ| this close to 1 breaks eq. (15)
-constexpr std::array kTopologies{"ring", "line", "torus", "complete", "file"};
+constexpr std::array kTopologies{"auto", "network", "ring", "line", "torus", "complete", "file"};
 
 [[noreturn]] void reject(const std::string& rule) { throw ValidationError("mixing", rule); }
 
@@ -151,7 +151,7 @@ std::optional<double> parse_entry(std::string_view token) {
 void MixingSpec::validate() const {
   if (std::find(kTopologies.begin(), kTopologies.end(), topology) == kTopologies.end())
     throw ValidationError("mixing.topology",
-                          fmt::format("must be one of ring, line, torus, complete, file; got '{}'", topology));
+                          fmt::format("must be one of auto, network, ring, line, torus, complete, file; got '{}'", topology));
   if (topology == "file" && file.empty())
     throw ValidationError("mixing.file", "is required when mixing.topology is file");
   if (topology != "file" && !file.empty())
@@ -194,10 +194,16 @@ MixingMatrix make_mixing_matrix(Eigen::MatrixXd W, std::string source) {
   return m;
 }
 
-MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N) {
+MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N, const Graph* network) {
   spec.validate();
   if (N < 1) throw ValidationError("workers", fmt::format("must be at least 1, got {}", N));
-  if (spec.topology == "ring") return from_graph(ring_graph(N), fmt::format("ring({})", N));
+  if (spec.topology == "network") {
+    if (!network)
+      throw ValidationError("mixing.topology", "network (the physical topology's host graph) needs "
+                                               "timing.network.model: flow and a topology without switches");
+    return from_graph(*network, "the network's host graph");
+  }
+  if (spec.topology == "ring" || spec.topology == "auto") return from_graph(ring_graph(N), fmt::format("ring({})", N));
   if (spec.topology == "line") return from_graph(line_graph(N), fmt::format("line({})", N));
   if (spec.topology == "complete") return from_graph(complete_graph(N), fmt::format("complete({})", N));
   if (spec.topology == "torus") {

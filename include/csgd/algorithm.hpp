@@ -79,8 +79,10 @@ class Algorithm {
   bool nesterov_;
 };
 
+// `network` is the physical host graph (flow model, switch-free topologies): Algorithm 2's mixing
+// graph for mixing `network`, and for `auto`, which is ring otherwise.
 template <class S>
-std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N);
+std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N, const Graph* network = nullptr);
 
 // x̄ = (1/N) Σ_j x_j, summed in worker order (eq. 7); `member` selects x or u.
 template <class S>

@@ -10,7 +10,9 @@ namespace csgd {
 
 // Settings of algorithm.mixing.
 struct MixingSpec {
-  std::string topology = "ring";  // ring | line | torus | complete | file
+  std::string topology = "auto";  // auto | network | ring | line | torus | complete | file
+                                  // auto: the network's host graph under the flow model when it
+                                  // has no switches, else ring; network: that host graph
   int rows = 0, cols = 0;         // torus: rows × cols must equal N (0 = pick the squarest)
   std::string file;               // file: whitespace-separated N×N matrix, '#' comments
 
@@ -49,8 +51,9 @@ Eigen::MatrixXd metropolis_hastings_weights(const Graph& g);
 // Checks Assumption 2 (tolerance 1e-9), computes the spectrum and the sparse form.
 // Throws ValidationError with the rule broken (field "mixing").
 MixingMatrix make_mixing_matrix(Eigen::MatrixXd W, std::string source);
-// From algorithm.mixing for N workers. Throws ValidationError / InputError.
-MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N);
+// From algorithm.mixing for N workers; `network` is the physical host graph for "network".
+// Throws ValidationError / InputError.
+MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N, const Graph* network = nullptr);
 // Reads an N×N matrix from a text file. Throws InputError naming file and line.
 Eigen::MatrixXd read_matrix_file(const std::string& path);
 

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "csgd/event_engine.hpp"
+#include "csgd/mixing_matrix.hpp"
 
 namespace csgd {
 
@@ -49,6 +51,10 @@ struct PhysicalTopology {
   int diameter_hops() const;                // longest shortest host-to-host path, in links
   std::vector<int> host_degrees() const;    // links at each host
 };
+
+// The host-to-host graph when the topology has no switches (ring, line, torus, mesh, complete,
+// hypercube, switch-free custom files): the default mixing graph of Algorithm 2. nullopt otherwise.
+std::optional<Graph> host_graph(const PhysicalTopology& topology);
 
 // Builds the topology for N hosts with default link latency and bandwidth. Throws
 // ValidationError (field relative to `topology`, e.g. "dims") or InputError (custom files).

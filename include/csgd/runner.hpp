@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct RunOptions {
   bool force = false;             // overwrite existing runs
   bool quiet = false;             // no human summary on stdout
   bool progress = false;          // live progress line on stderr
+  bool trace = false;             // write trace.json (Chrome trace-event format) per run
+  bool timing_only = false;       // run the cluster clock alone: no gradients, no model
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT: stop cleanly, mark interrupted
   std::function<void()> on_prepared;  // every run validated and built; training starts next
   std::function<void(const struct RunResult&)> on_run_done;  // e.g. print the run's report
@@ -29,6 +32,11 @@ struct RunResult {
   RunStatus status = RunStatus::completed;
   std::filesystem::path dir;
   std::string report;  // a few human-readable lines
+  // Headline figures, for the table that ends a sweep.
+  std::string stop_reason;  // iterations | target | diverged | interrupted
+  long long iterations = 0, rounds = 0;
+  double sim_time_s = 0;
+  std::optional<double> train_loss, test_accuracy;
 };
 
 // Throws InputError for bad input (before any run starts).

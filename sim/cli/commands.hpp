@@ -7,6 +7,7 @@ inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_diverged = 3;
 inline constexpr int exit_interrupted = 130;
 
-int run_command(int argc, const char* const* argv);  // argv[0] is "run"
+int run_command(int argc, const char* const* argv);   // argv[0] is "run"
+int topo_command(int argc, const char* const* argv);  // argv[0] is "topo"
 
 }  // namespace csgd::cli

@@ -13,13 +13,17 @@ constexpr const char* kUsage =
     "\n"
     "Usage:\n"
     "  csgd run FILE.yaml [--set key.path=value]... [--threads N] [--out DIR] [--quiet] [--force]\n"
-    "  csgd run --help        options of `run`\n"
+    "                     [--trace] [--timing-only]\n"
+    "  csgd topo NAME [--workers N] [--dims 4x4] [--beta 0.9] [--L 1] [--json] ...\n"
+    "  csgd run --help        options of `run` (likewise topo --help)\n"
     "  csgd --help            this text\n"
     "  csgd --version\n"
     "\n"
     "Commands:\n"
     "  run    train N virtual workers as the experiment file says and write results/<name>/<run>/\n"
     "         (metrics.csv, summary.json, config.resolved.yaml, model.npy)\n"
+    "  topo   a topology's size, diameter, degrees, mixing matrix W, its spectrum (λ2, λN, √ρ)\n"
+    "         and Theorem 3's step-size bound\n"
     "\n"
     "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted.\n";
 
@@ -37,6 +41,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "run") return csgd::cli::run_command(argc - 1, argv + 1);
+    if (command == "topo") return csgd::cli::topo_command(argc - 1, argv + 1);
     std::fprintf(stderr, "csgd: %s\n\n%s",
                  command.empty() ? "missing command" : ("unknown command '" + command + "'").c_str(), kUsage);
     return csgd::cli::exit_bad_input;

@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/runner.hpp"
+#include "csgd/units.hpp"
 
 namespace csgd::cli {
 namespace {
@@ -37,8 +38,25 @@ po::options_description run_options() {
        "results are bit-identical for any value")
       ("out", po::value<std::string>(), "results folder of the experiment (default results/<name>)")
       ("force", "overwrite runs that already have results")
+      ("trace", "also write trace.json per run: compute and communication spans per worker "
+                "(Chrome trace-event format; open in Perfetto)")
+      ("timing-only", "simulate the cluster clock alone (no gradients): what-if timing at any N")
       ("quiet,q", "print nothing but errors");
   return o;
+}
+
+// One line per run: the sweep at a glance (simulated time to the stop, and where it ended).
+std::string sweep_table(const std::vector<RunResult>& results) {
+  std::size_t width = 3;
+  for (const auto& r : results) width = std::max(width, r.run_name.size());
+  std::string out = fmt::format("\n{:<{}}  {:<11} {:<10} {:>10} {:>12} {:>8} {:>10} {:>9}\n", "run", width, "status",
+                                "stopped by", "iterations", "simulated", "rounds", "train loss", "test acc");
+  for (const auto& r : results)
+    out += fmt::format("{:<{}}  {:<11} {:<10} {:>10} {:>12} {:>8} {:>10} {:>9}\n", r.run_name, width, to_string(r.status),
+                       r.stop_reason, r.iterations, format_duration(r.sim_time_s), r.rounds,
+                       r.train_loss ? fmt::format("{:.4g}", *r.train_loss) : "-",
+                       r.test_accuracy ? fmt::format("{:.2f}%", 100 * *r.test_accuracy) : "-");
+  return out + "\n";
 }
 
 }  // namespace
@@ -71,6 +89,8 @@ int run_command(int argc, const char* const* argv) {
   options.out_dir = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
                                     : std::filesystem::path("results") / plan.name;
   options.force = vm.count("force") > 0;
+  options.trace = vm.count("trace") > 0;
+  options.timing_only = vm.count("timing-only") > 0;
   options.quiet = vm.count("quiet") > 0;
   options.progress = !options.quiet && isatty(STDERR_FILENO);
   options.interrupt = &g_interrupted;
@@ -92,6 +112,7 @@ int run_command(int argc, const char* const* argv) {
     if (r.status == RunStatus::diverged) code = exit_diverged;
     if (r.status == RunStatus::interrupted) code = exit_interrupted;
   }
+  if (!options.quiet && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
   if (!options.quiet) {
     std::printf("results: %s%s\n", options.out_dir.string().c_str(),
                 plan.sweep_keys.empty() ? ("/" + plan.runs.front().run_name).c_str() : " (sweep.csv combines the runs)");

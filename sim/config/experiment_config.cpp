@@ -127,16 +127,60 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
   a.finish();
 }
 
-void read_timing(Section t, TimingSpec& spec, double bytes_per_param) {
-  Section c = t.child("compute");
-  spec.compute.step_time_s = c.optional_duration("step_time");
-  spec.compute.device_flops = c.flop_rate("device_flops", spec.compute.device_flops);
+void read_compute(Section c, ComputeSpec& spec) {
+  spec.step_time_s = c.optional_duration("step_time");
+  spec.device_flops = c.flop_rate("device_flops", spec.device_flops);
+  spec.measured_factor = c.optional<double>("measured_factor");
+  spec.speed_factors = c.get<std::vector<double>>("speed_factors", {});
+  spec.jitter = c.get<double>("jitter", spec.jitter);
+  Section st = c.child("stragglers");
+  spec.straggler_probability = st.get<double>("probability", spec.straggler_probability);
+  spec.straggler_slowdown = st.get<double>("slowdown", spec.straggler_slowdown);
+  st.finish();
   c.finish();
+}
+
+void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& base_dir) {
+  spec.name = t.get<std::string>("name", spec.name);
+  if (spec.name == "torus" || spec.name == "mesh") spec.dims = t.get<std::vector<int>>("dims", {});
+  if (spec.name == "fat-tree") spec.k = t.get<int>("k", 0);
+  if (spec.name == "leaf-spine") {
+    spec.hosts_per_leaf = t.get<int>("hosts_per_leaf", 0);
+    spec.spines = t.get<int>("spines", 0);
+  }
+  if (spec.name == "fat-tree" || spec.name == "leaf-spine")
+    spec.oversubscription = t.get<double>("oversubscription", spec.oversubscription);
+  if (spec.name == "custom") spec.file = resolve_path(t.get<std::string>("file", ""), base_dir);
+  // links: [{between: [a, b], latency: 1us, bandwidth: 40Gbps}, ...]
+  if (t.has("links")) {
+    const YAML::Node list = t.node("links");
+    if (!list.IsSequence()) t.fail("links", "expected a list of {between: [a, b], latency: …, bandwidth: …}");
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      Section link(t.source(), list[k], t.path("links") + "." + std::to_string(k), YAML::Node(YAML::NodeType::Map));
+      const auto ends = link.get<std::vector<int>>("between", {});
+      if (ends.size() != 2) link.fail("between", "expected the two node ids of a link, e.g. [0, 1]");
+      LinkOverride o;
+      o.a = ends[0];
+      o.b = ends[1];
+      o.latency_s = link.duration("latency", -1);
+      o.bandwidth_Bps = link.bandwidth("bandwidth", -1);
+      link.finish();
+      spec.links.push_back(o);
+    }
+  }
+  t.keep("links");
+  t.finish();
+}
+
+void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std::filesystem::path& base_dir) {
+  read_compute(t.child("compute"), spec.compute);
   Section n = t.child("network");
   spec.network.model = n.get<std::string>("model", spec.network.model);
   spec.network.latency_s = n.duration("latency", spec.network.latency_s);
   spec.network.bandwidth_Bps = n.bandwidth("bandwidth", spec.network.bandwidth_Bps);
   spec.network.collective = n.get<std::string>("collective", spec.network.collective);
+  if (spec.network.collective == "parameter-server") spec.network.servers = n.get<int>("servers", 1);
+  if (spec.network.model == "flow") read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
   n.finish();
   spec.model_bytes = t.optional_model_bytes("model_bytes", bytes_per_param);
   t.finish();
@@ -174,7 +218,7 @@ ExperimentConfig read_experiment(const ConfigSource& source, YAML::Node mirror, 
                                   {{"float32", Precision::float32}, {"float64", Precision::float64}});
   read_problem(root.child("problem"), c.problem, base_dir);
   read_algorithm(root.child("algorithm"), c.algorithm);
-  read_timing(root.child("timing"), c.timing, c.precision == Precision::float32 ? 4.0 : 8.0);
+  read_timing(root.child("timing"), c.timing, c.precision == Precision::float32 ? 4.0 : 8.0, base_dir);
   read_stop(root.child("stop"), c.stop);
   read_eval(root.child("eval"), c.eval);
   root.finish();

@@ -71,7 +71,14 @@ void set_path(YAML::Node root, const std::string& path, const YAML::Node& value,
     YAML::Node child = cur[parts[k]];
     cur.reset(child);
   }
-  cur[parts.back()] = value;
+  // A map merges into a map already there, so one sweep axis can vary several keys together:
+  // algorithm: [{sync_interval: 8}, {name: decentralized-momentum}].
+  YAML::Node existing = cur[parts.back()];
+  if (value.IsMap() && existing.IsDefined() && existing.IsMap()) {
+    for (const auto& entry : value) existing[entry.first.as<std::string>()] = entry.second;
+  } else {
+    cur[parts.back()] = value;
+  }
 }
 
 Override parse_override(const std::string& text) {
@@ -93,11 +100,17 @@ std::string value_label(const YAML::Node& v) {
   if (v.IsScalar()) {
     s = v.Scalar();
   } else if (v.IsSequence()) {
-    for (const auto& item : v) s += (s.empty() ? "" : "-") + value_label(item);
-  } else {
-    YAML::Emitter out;
-    out << YAML::Flow << v;
-    s = out.c_str();
+    for (const auto& item : v) {
+      if (!s.empty()) s += '-';
+      s += value_label(item);
+    }
+  } else if (v.IsMap()) {
+    for (const auto& entry : v) {
+      if (!s.empty()) s += '+';
+      s += entry.first.as<std::string>();
+      s += '-';
+      s += value_label(entry.second);
+    }
   }
   for (char& ch : s)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_' && ch != '+') ch = '_';

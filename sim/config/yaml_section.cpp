@@ -205,6 +205,11 @@ void Section::allow(std::initializer_list<const char*> keys) {
   for (const char* k : keys) known_.emplace_back(k);
 }
 
+void Section::keep(const std::string& key) {
+  known_.push_back(key);
+  if (has(key)) record(key, value_node(key));
+}
+
 void Section::finish() const {
   if (!node_.IsMap()) return;
   for (const auto& entry : node_) {

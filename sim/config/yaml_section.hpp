@@ -38,6 +38,8 @@ class Section {
   Section(const ConfigSource& source, YAML::Node node, std::string path, YAML::Node mirror);
 
   bool has(const std::string& key) const;
+  YAML::Node node(const std::string& key) const { return value_node(key); }
+  const ConfigSource& source() const { return *source_; }
   std::string path(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& rule) const;
 
@@ -61,6 +63,8 @@ class Section {
   void finish() const;
   // Marks keys as known without reading them (read by someone else, e.g. `sweep`).
   void allow(std::initializer_list<const char*> keys);
+  // Marks `key` as known and copies its value as written into the resolved configuration.
+  void keep(const std::string& key);
 
  private:
   YAML::Node value_node(const std::string& key) const;

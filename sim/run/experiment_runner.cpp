@@ -1,5 +1,7 @@
 // Prepares every run of a plan (all input errors surface here, before any training), then runs
 // them in order and keeps the sweep's combined CSV current after each run.
+#include <algorithm>
+#include <chrono>
 #include <variant>
 
 #include <fmt/format.h>
@@ -34,16 +36,48 @@ std::vector<std::vector<int>> neighbour_lists(const MixingMatrix& W) {
   return lists;
 }
 
-template <class S> PreparedRun<S> prepare(const RunPlan& plan) {
+// Median wall time of a few real stochastic gradients of worker 0 at x̂ (compute.measured_factor).
+// The one timing input that depends on the machine: documented as such.
+template <class S> double measure_step_seconds(Problem<S>& problem, std::uint64_t seed) {
+  Vector<S> x(problem.dimension()), g(problem.dimension());
+  problem.initial_point({x.data(), static_cast<std::size_t>(x.size())});
+  Rng rng(seed, stream::worker(0));
+  std::vector<double> times;
+  for (int k = 0; k < 7; ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    problem.stochastic_gradient(0, {x.data(), static_cast<std::size_t>(x.size())}, {g.data(), static_cast<std::size_t>(g.size())}, rng);
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::nth_element(times.begin(), times.begin() + 3, times.end());
+  return times[3];
+}
+
+template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options) {
   const ExperimentConfig& c = plan.config;
   PreparedRun<S> run;
   run.plan = &plan;
   run.problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
-  run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, c.N); });
+  // Under the flow model the physical topology exists before the clock: Algorithm 2 mixes over
+  // its host graph by default (switch-free topologies), and the summary describes it.
+  std::optional<Graph> network_graph;
+  if (c.timing.network.model == "flow") {
+    run.topology = located(plan, "timing.network.topology", [&] {
+      return build_topology(c.timing.network.topology, c.N, c.timing.network.latency_s, c.timing.network.bandwidth_Bps);
+    });
+    network_graph = host_graph(*run.topology);
+  }
+  run.algorithm = located(plan, "algorithm", [&] {
+    return make_algorithm<S>(c.algorithm, c.N, network_graph ? &*network_graph : nullptr);
+  });
   ClockSetup setup;
   setup.N = c.N;
   setup.seed = c.seed;
+  if (c.timing.compute.measured_factor) setup.measured_step_s = measure_step_seconds(*run.problem, c.seed);
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
+  if (options.trace) {
+    run.trace = std::make_unique<TraceRecorder>();
+    setup.trace = run.trace.get();
+  }
   run.clock = located(plan, "timing", [&] { return make_cluster_clock(c.timing, setup); });
   return run;
 }
@@ -65,9 +99,9 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   for (const RunPlan& rp : plan.runs) {
     check_run_folder_free(options.out_dir / rp.run_name, options.force);
     if (rp.config.precision == Precision::float32) {
-      runs.emplace_back(prepare<float>(rp));
+      runs.emplace_back(prepare<float>(rp, options));
     } else {
-      runs.emplace_back(prepare<double>(rp));
+      runs.emplace_back(prepare<double>(rp, options));
     }
   }
 
@@ -86,10 +120,11 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
             for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
             prefix += ",\"" + quoted + "\"";
           }
-          return train(run, options.out_dir / run.plan->run_name, options,
-                       [&](const MetricsRow& row) {
-                         if (sweep) combined += prefix + "," + row.csv() + "\n";
-                       });
+          const auto on_row = [&](const MetricsRow& row) {
+            if (sweep) combined += prefix + "," + row.csv() + "\n";
+          };
+          const auto dir = options.out_dir / run.plan->run_name;
+          return options.timing_only ? simulate_timing(run, dir, options, on_row) : train(run, dir, options, on_row);
         },
         any);
     if (sweep) write_file_atomically(options.out_dir / "sweep.csv", combined);

@@ -30,8 +30,10 @@ std::string MetricsRow::csv() const {
 nlohmann::json MetricsRow::json() const {
   nlohmann::json j = {{"iteration", iteration}, {"epoch", epoch},           {"rounds", rounds},
                       {"bytes_total", bytes_total}, {"bytes_per_worker", bytes_per_worker},
-                      {"sim_time_s", sim_time_s}, {"lr", lr},               {"train_loss", train_loss},
-                      {"consensus_x", consensus_x}, {"consensus_u", consensus_u}, {"wall_s", wall_s}};
+                      {"sim_time_s", sim_time_s}, {"lr", lr}, {"wall_s", wall_s}};
+  put(j, "consensus_x", consensus_x);
+  put(j, "consensus_u", consensus_u);
+  put(j, "train_loss", train_loss);
   put(j, "train_accuracy", train_accuracy);
   put(j, "test_loss", test_loss);
   put(j, "test_accuracy", test_accuracy);

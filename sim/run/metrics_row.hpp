@@ -15,9 +15,9 @@ struct MetricsRow {
   double bytes_total = 0, bytes_per_worker = 0;
   double sim_time_s = 0;
   double lr = 0;
-  double train_loss = 0;
+  std::optional<double> train_loss;  // absent only in timing-only runs
   std::optional<double> train_accuracy, test_loss, test_accuracy, grad_norm_sq;
-  double consensus_x = 0, consensus_u = 0;  // (1/N) Σ ||x_i − x̄||², same for u
+  std::optional<double> consensus_x, consensus_u;  // (1/N) Σ ||x_i − x̄||², same for u
   double wall_s = 0;
 
   static std::string csv_header();

@@ -1,12 +1,16 @@
 #include "run/training_run.hpp"
 
+#include "run/summary_parts.hpp"
+
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
 #include "csgd/units.hpp"
@@ -36,20 +40,20 @@ double consensus_distance(std::span<const WorkerState<S>> workers, Vector<S> Wor
   return sum / static_cast<double>(workers.size());
 }
 
-// Schedule derived from the config and the problem: T, evaluation spacing, epoch length.
-struct Plan {
-  std::int64_t T = 0;
-  std::int64_t eval_every = 1;
-  double samples_per_iteration = 0;
-  double iterations_per_epoch = 0;  // 0 when the problem has no epochs
-  double model_bytes = 0;
-  bool grad_norm = false;
-  bool track_mean_grad_norm = false;  // exact (1/T) Σ ||∇f(x̄^(t))||², the left side of Theorems 1–3
-  std::int64_t R = -1;                // Remark 2's random output iteration
-};
+bool reached_target(const StopSpec& stop, const MetricsRow& row) {
+  return (stop.target_loss && row.train_loss && *row.train_loss <= *stop.target_loss) ||
+         (stop.target_accuracy && row.test_accuracy && *row.test_accuracy >= *stop.target_accuracy) ||
+         (stop.target_grad_norm_sq && row.grad_norm_sq && *row.grad_norm_sq <= *stop.target_grad_norm_sq);
+}
 
-template <class S> Plan make_plan(const ExperimentConfig& c, const Problem<S>& problem) {
-  Plan p;
+bool finite(const MetricsRow& row) {
+  return (!row.train_loss || std::isfinite(*row.train_loss)) && (!row.grad_norm_sq || std::isfinite(*row.grad_norm_sq));
+}
+
+}  // namespace
+
+template <class S> RunSchedule make_run_schedule(const ExperimentConfig& c, const Problem<S>& problem) {
+  RunSchedule p;
   for (int i = 0; i < c.N; ++i) p.samples_per_iteration += static_cast<double>(problem.samples_per_step(i));
   const auto n = static_cast<double>(problem.train_size());
   p.iterations_per_epoch = n > 0 ? n / p.samples_per_iteration : 0;
@@ -69,18 +73,8 @@ template <class S> Plan make_plan(const ExperimentConfig& c, const Problem<S>& p
     p.R = static_cast<std::int64_t>(Rng(c.seed, stream::output).below(static_cast<std::uint64_t>(p.T)));
   return p;
 }
-
-bool reached_target(const StopSpec& stop, const MetricsRow& row) {
-  return (stop.target_loss && row.train_loss <= *stop.target_loss) ||
-         (stop.target_accuracy && row.test_accuracy && *row.test_accuracy >= *stop.target_accuracy) ||
-         (stop.target_grad_norm_sq && row.grad_norm_sq && *row.grad_norm_sq <= *stop.target_grad_norm_sq);
-}
-
-bool finite(const MetricsRow& row) {
-  return std::isfinite(row.train_loss) && (!row.grad_norm_sq || std::isfinite(*row.grad_norm_sq));
-}
-
-}  // namespace
+template RunSchedule make_run_schedule<float>(const ExperimentConfig&, const Problem<float>&);
+template RunSchedule make_run_schedule<double>(const ExperimentConfig&, const Problem<double>&);
 
 template <class S>
 RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
@@ -90,7 +84,7 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   Problem<S>& problem = *run.problem;
   const Algorithm<S>& algorithm = *run.algorithm;
   ClusterClock& clock = *run.clock;
-  const Plan plan = make_plan(c, problem);
+  const RunSchedule plan = make_run_schedule(c, problem);
   const Eigen::Index m = problem.dimension();
   const auto start = Clock::now();
 
@@ -156,14 +150,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     csv.append(row.csv());
     on_row(row);
     last = row;
-    if (!best_loss || row.train_loss < best_loss->train_loss) best_loss = row;
+    if (!best_loss || *row.train_loss < *best_loss->train_loss) best_loss = row;
     if (row.test_accuracy && (!best_accuracy || *row.test_accuracy > *best_accuracy->test_accuracy)) best_accuracy = row;
-  };
-  // Where the workers' simulated time went, averaged over workers (per worker in "workers").
-  const auto mean_time = [&](double WorkerTime::*field) {
-    double sum = 0;
-    for (const WorkerTime& w : clock.worker_times()) sum += w.*field;
-    return sum / c.N;
   };
   const auto summary = [&](const char* status_text) {
     nlohmann::json s = {
@@ -189,25 +177,20 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
         {"bytes_total", bytes_total},
         {"bytes_per_worker", bytes_total / c.N},
         {"bytes_per_worker_max", bytes_max_worker},
-        {"sim_time_s", clock.now_s()},
-        {"sim_compute_s", mean_time(&WorkerTime::compute_s)},
-        {"sim_comm_s", mean_time(&WorkerTime::comm_s)},
-        {"sim_wait_s", mean_time(&WorkerTime::wait_s)},
+
         {"stop_reason", stop_reason},
         {"wall_s", seconds_since(start)},
         {"samples_per_s", gradient_s + communicate_s > 0
                               ? static_cast<double>(t) * plan.samples_per_iteration / (gradient_s + communicate_s)
                               : 0.0},
-        {"threads", tbb::this_task_arena::max_concurrency()},
+        {"threads", std::min<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+                                          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))},
         {"profile_s", {{"gradient_and_local_step", gradient_s},
                        {"communicate", communicate_s},
                        {"evaluate", evaluate_s},
                        {"total", seconds_since(start)}}},
     };
-    nlohmann::json per_worker = nlohmann::json::array();
-    for (const WorkerTime& w : clock.worker_times())
-      per_worker.push_back({{"compute_s", w.compute_s}, {"comm_s", w.comm_s}, {"wait_s", w.wait_s}});
-    s["worker_times"] = per_worker;
+    s.update(clock_summary(clock));
     if (last) s["final"] = last->json();
     if (best_loss) s["best_train_loss"] = best_loss->json();
     if (best_accuracy) s["best_test_accuracy"] = best_accuracy->json();
@@ -215,6 +198,7 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     if (!random_iterate.is_null()) s["random_iterate"] = random_iterate;
     if (const auto k = problem.constants())
       s["problem_constants"] = {{"L", k->L}, {"sigma", k->sigma}, {"kappa", k->kappa}, {"f_lower", k->f_lower}};
+    if (run.topology) s["topology"] = topology_summary(*run.topology);
     if (const MixingMatrix* W = algorithm.mixing())
       s["mixing"] = {{"source", W->source},     {"lambda2", W->lambda2},
                      {"lambdaN", W->lambdaN},   {"sqrt_rho", W->sqrt_rho},
@@ -241,7 +225,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       WorkerState<S>& w = workers[static_cast<std::size_t>(i)];
       Vector<S>& g = gradients.local();
       problem.stochastic_gradient(i, view(std::as_const(w.x)), view(g), w.rng);
-      if (!g.allFinite()) non_finite = true;
+      // g·0 sums to NaN exactly when some entry is NaN or ±inf; vectorised, unlike allFinite().
+      if (!std::isfinite((g.array() * S(0)).sum())) non_finite = true;
       algorithm.local_step(w, g, static_cast<S>(gamma));
     });
     gradient_s += seconds_since(t0);
@@ -280,7 +265,7 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       const double elapsed = seconds_since(start);
       std::fprintf(stderr, "\r  it %lld/%lld  epoch %.2f  loss %.4g  ETA %s     ", static_cast<long long>(t),
                    static_cast<long long>(plan.T), static_cast<double>(t) / std::max(plan.iterations_per_epoch, 1e-300),
-                   last ? last->train_loss : 0.0,
+                   last ? last->train_loss.value_or(0.0) : 0.0,
                    format_duration(elapsed / static_cast<double>(t) * static_cast<double>(plan.T - t)).c_str());
     }
   }
@@ -291,11 +276,13 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     node_average(std::span<const WorkerState<S>>(workers), &WorkerState<S>::x, xbar);
     write_npy(dir / "model.npy", view(std::as_const(xbar)));
   }
+  if (run.trace) write_file_atomically(dir / "trace.json", run.trace->chrome_json());
   summary(to_string(status));
 
-  RunResult result{rp.run_name, status, dir, {}};
+  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, rounds, clock.now_s(), last->train_loss,
+                   last->test_accuracy};
   const MetricsRow& f = *last;
-  std::string metrics = fmt::format("train loss {:.4g}", f.train_loss);
+  std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
   if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
   if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
   result.report = fmt::format(
@@ -304,8 +291,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       rp.run_name, to_string(status), metrics, t,
       plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                     : std::string(),
-      format_duration(clock.now_s()), format_duration(mean_time(&WorkerTime::compute_s)),
-      format_duration(mean_time(&WorkerTime::comm_s)), rounds,
+      format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
+      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), rounds,
       format_bytes(bytes_total), seconds_since(start));
   return result;
 }

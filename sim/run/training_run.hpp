@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "csgd/algorithm.hpp"
 #include "csgd/problem.hpp"
@@ -19,12 +20,32 @@ struct PreparedRun {
   std::unique_ptr<Problem<S>> problem;
   std::unique_ptr<Algorithm<S>> algorithm;
   std::unique_ptr<ClusterClock> clock;
+  std::optional<PhysicalTopology> topology;  // flow model only
+  std::unique_ptr<TraceRecorder> trace;      // --trace: spans the clock records
 };
+
+// What a run will do, derived from the config and the problem: T, evaluation spacing, epochs.
+struct RunSchedule {
+  std::int64_t T = 0;
+  std::int64_t eval_every = 1;
+  double samples_per_iteration = 0;
+  double iterations_per_epoch = 0;  // 0 when the problem has no epochs
+  double model_bytes = 0;
+  bool grad_norm = false;
+  bool track_mean_grad_norm = false;  // exact (1/T) Σ ||∇f(x̄^(t))||², the left side of Theorems 1–3
+  std::int64_t R = -1;                // Remark 2's random output iteration
+};
+template <class S> RunSchedule make_run_schedule(const ExperimentConfig& c, const Problem<S>& problem);
 
 // Trains and writes dir/{config.resolved.yaml, metrics.csv, summary.json, model.npy}.
 // `on_row` sees every metrics row (for the sweep's combined CSV).
 template <class S>
 RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
                 const std::function<void(const MetricsRow&)>& on_row);
+
+// --timing-only: advances the clock through the run's schedule and writes the timing columns.
+template <class S>
+RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
+                          const std::function<void(const MetricsRow&)>& on_row);
 
 }  // namespace csgd

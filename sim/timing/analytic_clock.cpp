@@ -18,7 +18,8 @@ namespace {
 class AnalyticClock final : public ClusterClock {
  public:
   AnalyticClock(const TimingSpec& spec, const ClockSetup& setup)
-      : network_(spec.network), N_(setup.N), compute_(spec.compute, setup), times_(static_cast<std::size_t>(setup.N)) {
+      : network_(spec.network), N_(setup.N), compute_(spec.compute, setup), times_(static_cast<std::size_t>(setup.N)),
+        trace_(setup.trace) {
     spec.validate();
     if (N_ < 1) throw std::invalid_argument(fmt::format("analytic clock: N must be at least 1, got {}", N_));
     if (!setup.neighbours.empty() && setup.neighbours.size() != static_cast<std::size_t>(N_))
@@ -44,6 +45,14 @@ class AnalyticClock final : public ClusterClock {
       times_[k].compute_s += steps[k];
       times_[k].wait_s += slowest - steps[k];
       times_[k].comm_s += comm_s;
+      if (trace_) {
+        const int w = static_cast<int>(k);
+        trace_->add(w, "compute", now_s_, now_s_ + steps[k], t);
+        if (steps[k] < slowest) trace_->add(w, "wait", now_s_ + steps[k], now_s_ + slowest, t);
+        if (ops.round)
+          trace_->add(w, ops.round->kind == RoundKind::all_reduce ? "all-reduce" : "exchange", now_s_ + slowest,
+                      now_s_ + slowest + comm_s, t);
+      }
     }
     now_s_ += slowest + comm_s;
     timing.end_s = now_s_;
@@ -85,6 +94,7 @@ class AnalyticClock final : public ClusterClock {
   ComputeModel compute_;
   std::vector<int> degrees_;
   std::vector<WorkerTime> times_;
+  TraceRecorder* trace_;
   double now_s_ = 0;
 };
 

@@ -1,0 +1,165 @@
+// `csgd topo`: what a topology is and what it implies for Algorithm 2 — size, diameter,
+// degrees, the mixing matrix W and its spectrum, and Theorem 3's step-size bound.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <Eigen/Eigenvalues>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "csgd/errors.hpp"
+#include "csgd/mixing_matrix.hpp"
+#include "csgd/network.hpp"
+#include "csgd/units.hpp"
+
+namespace csgd::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+std::vector<int> parse_dims(const std::string& text) {
+  std::vector<int> dims;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, 'x');) {
+    std::stringstream p(part);
+    int d = 0;
+    if (!(p >> d) || !p.eof()) throw InputError(fmt::format("--dims: expected sizes like 4x4 or 4x4x2, got '{}'", text));
+    dims.push_back(d);
+  }
+  return dims;
+}
+
+double unit_value(const po::variables_map& vm, const char* key, std::optional<double> (*parse)(std::string_view),
+                  const char* example) {
+  const auto v = parse(vm[key].as<std::string>());
+  if (!v) throw InputError(fmt::format("--{}: expected a value such as {}, got '{}'", key, example, vm[key].as<std::string>()));
+  return *v;
+}
+
+// Theorem 3: γ ≤ min{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}.
+std::pair<double, double> theorem3_terms(double beta, double L, double sqrt_rho) {
+  const double gap = 1 - sqrt_rho;
+  return {(1 - beta) * (1 - beta) * gap * gap / (6 * L), (1 - beta) * gap / (4 * L)};
+}
+
+}  // namespace
+
+int topo_command(int argc, const char* const* argv) {
+  po::options_description visible("Options of csgd topo NAME");
+  visible.add_options()
+      ("help,h", "print this help")
+      ("workers,n", po::value<int>()->default_value(16), "hosts N")
+      ("dims", po::value<std::string>(), "torus/mesh sizes, e.g. 4x4 or 4x4x2 (default: the squarest)")
+      ("k", po::value<int>()->default_value(0), "fat-tree arity (0: smallest that fits N)")
+      ("hosts-per-leaf", po::value<int>()->default_value(0), "leaf-spine: hosts per leaf (0: chosen)")
+      ("spines", po::value<int>()->default_value(0), "leaf-spine: spine switches (0: chosen)")
+      ("oversubscription", po::value<double>()->default_value(1.0), "fat-tree, leaf-spine: uplink oversubscription")
+      ("file", po::value<std::string>(), "custom: edge-list or GraphML file")
+      ("latency", po::value<std::string>()->default_value("5us"), "link latency α")
+      ("bandwidth", po::value<std::string>()->default_value("10Gbps"), "link bandwidth B")
+      ("mixing", po::value<std::string>()->default_value("auto"),
+       "W's graph: auto (the host graph, or ring when the topology has switches), ring, line, torus, complete")
+      ("beta", po::value<double>()->default_value(0.9), "momentum β for Theorem 3's bound")
+      ("L", po::value<double>()->default_value(1.0), "smoothness L for Theorem 3's bound")
+      ("links", "also list every link")
+      ("json", "print JSON instead of text");
+  po::options_description all = visible;
+  all.add_options()("name", po::value<std::string>(), "topology");
+  po::positional_options_description positional;
+  positional.add("name", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(fmt::format("{} (see csgd topo --help)", e.what()));
+  }
+  if (vm.count("help") || !vm.count("name")) {
+    std::cout << "Usage: csgd topo NAME [options]\n"
+                 "NAME: ring, line, torus, mesh, complete, star, hypercube, fat-tree, leaf-spine, custom\n\n"
+              << visible << "\n";
+    return vm.count("help") ? 0 : exit_bad_input;
+  }
+  const double beta = vm["beta"].as<double>(), L = vm["L"].as<double>();
+  if (!(beta >= 0 && beta < 1)) throw InputError(fmt::format("--beta: β must be in [0, 1), got {}", beta));
+  if (!(L > 0 && std::isfinite(L))) throw InputError(fmt::format("--L: must be > 0, got {}", L));
+
+  TopologySpec spec;
+  spec.name = vm["name"].as<std::string>();
+  if (vm.count("dims")) spec.dims = parse_dims(vm["dims"].as<std::string>());
+  spec.k = vm["k"].as<int>();
+  spec.hosts_per_leaf = vm["hosts-per-leaf"].as<int>();
+  spec.spines = vm["spines"].as<int>();
+  spec.oversubscription = vm["oversubscription"].as<double>();
+  if (vm.count("file")) spec.file = vm["file"].as<std::string>();
+  const int N = vm["workers"].as<int>();
+  const double alpha = unit_value(vm, "latency", parse_duration_s, "5us");
+  const double B = unit_value(vm, "bandwidth", parse_bandwidth_Bps, "10Gbps");
+
+  PhysicalTopology topology;
+  MixingMatrix W;
+  try {
+    spec.validate();
+    topology = build_topology(spec, N, alpha, B);
+    const auto graph = host_graph(topology);
+    MixingSpec mixing;
+    mixing.topology = vm["mixing"].as<std::string>();
+    if (mixing.topology == "auto" && graph) mixing.topology = "network";
+    W = build_mixing_matrix(mixing, N, graph ? &*graph : nullptr);
+  } catch (const ValidationError& e) {
+    throw InputError(fmt::format("--{}: {}", e.field(), e.what()));
+  }
+
+  const std::vector<int> degrees = topology.host_degrees();
+  int dmin = degrees.front(), dmax = degrees.front();
+  double dmean = 0;
+  for (int d : degrees) {
+    dmin = std::min(dmin, d);
+    dmax = std::max(dmax, d);
+    dmean += d;
+  }
+  dmean /= static_cast<double>(degrees.size());
+  const auto [bound_a, bound_b] = theorem3_terms(beta, L, W.sqrt_rho);
+  const double gamma_max = std::min(bound_a, bound_b);
+
+  if (vm.count("json")) {
+    nlohmann::json j = {
+        {"topology", topology.name}, {"hosts", topology.hosts}, {"switches", topology.nodes - topology.hosts},
+        {"links", topology.links.size() / 2}, {"diameter_hops", topology.diameter_hops()},
+        {"host_degree", {{"min", dmin}, {"mean", dmean}, {"max", dmax}}},
+        {"mixing", {{"source", W.source}, {"weights", "Metropolis-Hastings: W_ij = 1/(1+max(d_i,d_j))"},
+                    {"lambda2", W.lambda2}, {"lambdaN", W.lambdaN}, {"sqrt_rho", W.sqrt_rho},
+                    {"spectral_gap", W.spectral_gap()}}},
+        {"theorem3", {{"beta", beta}, {"L", L}, {"gamma_max", gamma_max}, {"term1", bound_a}, {"term2", bound_b}}}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("topology   {}\n", topology.name)
+            << fmt::format("size       {} hosts, {} switches, {} full-duplex links ({}, {} each unless overridden)\n",
+                           topology.hosts, topology.nodes - topology.hosts, topology.links.size() / 2,
+                           format_duration(alpha), format_bandwidth(B))
+            << fmt::format("diameter   {} hops between hosts\n", topology.diameter_hops())
+            << fmt::format("degree     min {}, mean {:.3g}, max {} (links at each host)\n", dmin, dmean, dmax)
+            << fmt::format("mixing W   {}; Metropolis-Hastings weights W_ij = 1/(1+max(d_i,d_j)), W_ii = 1 − Σ_j W_ij\n",
+                           W.source)
+            << fmt::format("spectrum   λ2 = {:.6g}, λN = {:.6g}, √ρ = max(|λ2|,|λN|) = {:.6g}, 1 − √ρ = {:.6g}\n",
+                           W.lambda2, W.lambdaN, W.sqrt_rho, W.spectral_gap())
+            << fmt::format("Theorem 3  β = {}, L = {}: γ ≤ min{{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}} = "
+                           "min{{{:.4g}, {:.4g}}} = {:.4g}\n",
+                           beta, L, bound_a, bound_b, gamma_max);
+  if (vm.count("links")) {
+    std::cout << "links\n";
+    for (std::size_t e = 0; e < topology.links.size(); e += 2) {
+      const DirectedLink& l = topology.links[e];
+      std::cout << fmt::format("  {} – {}  {}  {}\n", l.from, l.to, format_duration(l.latency_s), format_bandwidth(l.bandwidth_Bps));
+    }
+  }
+  return 0;
+}
+
+}  // namespace csgd::cli

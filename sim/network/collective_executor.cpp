@@ -1,0 +1,117 @@
+// The executor of collective programs: per-host step counters over the network model.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "network/collective_program.hpp"
+
+namespace csgd {
+namespace {
+
+class ProgramCollective final : public Collective {
+ public:
+  ProgramCollective(std::unique_ptr<const CollectiveProgram> program, NetworkModel& network, HostDone done)
+      : program_(std::move(program)), network_(network), done_(std::move(done)) {
+    const int N = program_->hosts();
+    hosts_.resize(static_cast<std::size_t>(N));
+    first_bit_.resize(static_cast<std::size_t>(N) + 1, 0);
+    for (int h = 0; h < N; ++h) {
+      Host& x = hosts_[static_cast<std::size_t>(h)];
+      x.steps = program_->steps(h);
+      x.result_steps = program_->result_steps(h);
+      first_bit_[static_cast<std::size_t>(h) + 1] = first_bit_[static_cast<std::size_t>(h)] + static_cast<std::size_t>(x.steps);
+    }
+    arrived_.assign((first_bit_.back() + 63) / 64, 0);
+  }
+
+  void enter(int host) override {
+    Host& x = at(host);
+    if (x.entered) throw std::logic_error(fmt::format("collective: host {} entered twice", host));
+    x.entered = true;
+    run(host);
+  }
+
+ private:
+  struct Host {
+    int steps = 0, result_steps = 0;
+    int next = 0;               // the step in progress; == steps when finished
+    bool entered = false;
+    bool started = false;       // step `next` has issued its send
+    bool send_pending = false;  // step `next` waits for its own send to be delivered
+    bool released = false;      // done() has been called
+    CollectiveStep current;     // step `next`, once started
+  };
+
+  Host& at(int host) {
+    if (host < 0 || static_cast<std::size_t>(host) >= hosts_.size())
+      throw std::out_of_range(fmt::format("collective: host {} outside 0..{}", host, hosts_.size() - 1));
+    return hosts_[static_cast<std::size_t>(host)];
+  }
+  std::size_t bit(int host, int step) const { return first_bit_[static_cast<std::size_t>(host)] + static_cast<std::size_t>(step); }
+  bool arrived(int host, int step) const {
+    const std::size_t b = bit(host, step);
+    return (arrived_[b / 64] >> (b % 64)) & 1U;
+  }
+
+  // Starts and completes steps of `host` until one waits for a message.
+  void run(int host) {
+    Host& x = hosts_[static_cast<std::size_t>(host)];
+    if (!x.entered) return;
+    for (;;) {
+      if (x.next >= x.result_steps && !x.released) {
+        x.released = true;
+        done_(host);  // may schedule work elsewhere; never re-enters this host
+      }
+      if (x.next >= x.steps) return;
+      if (!x.started) {
+        x.current = program_->step(host, x.next);
+        x.started = true;
+        if (x.current.send_to >= 0) {
+          x.send_pending = x.current.await_send;
+          awaited_ += x.current.await_send ? 1 : 0;
+          network_.send(host, x.current.send_to, x.current.send_bytes,
+                        [this, dst = x.current.send_to, step = x.current.dst_step] { arrive(dst, step); });
+        }
+      }
+      if ((x.current.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
+      ++x.next;
+      x.started = false;
+    }
+  }
+
+  void arrive(int host, int step) {
+    const std::size_t b = bit(host, step);
+    arrived_[b / 64] |= std::uint64_t{1} << (b % 64);
+    run(host);
+    if (awaited_ == 0) return;
+    // A sender that sends one message at a time continues once this one is delivered.
+    const int src = program_->step(host, step).recv_from;
+    Host& s = hosts_[static_cast<std::size_t>(src)];
+    if (s.send_pending && s.current.send_to == host && s.current.dst_step == step) {
+      s.send_pending = false;
+      --awaited_;
+      run(src);
+    }
+  }
+
+  std::unique_ptr<const CollectiveProgram> program_;
+  NetworkModel& network_;
+  HostDone done_;
+  std::vector<Host> hosts_;
+  std::vector<std::size_t> first_bit_;  // per host: the bit of its step 0 in arrived_
+  std::vector<std::uint64_t> arrived_;  // per (host, step): its message has arrived
+  int awaited_ = 0;                     // sends some host waits on
+};
+
+}  // namespace
+
+std::unique_ptr<Collective> run_collective_program(std::unique_ptr<const CollectiveProgram> program,
+                                                   NetworkModel& network, HostDone done) {
+  return std::make_unique<ProgramCollective>(std::move(program), network, std::move(done));
+}
+
+}  // namespace csgd

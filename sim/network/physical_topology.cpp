@@ -1,0 +1,136 @@
+// build_topology: picks the generator by name, applies per-link overrides, refuses disconnected
+// results (Boost.Graph connected_components) and lays the links out as directed pairs. Also the
+// host-level measures of a built topology (Boost.Graph BFS).
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <boost/graph/visitors.hpp>
+#include <fmt/format.h>
+
+#include "csgd/errors.hpp"
+#include "csgd/network.hpp"
+#include "network/topology_parts.hpp"
+
+namespace csgd {
+namespace topology {
+
+std::span<const NamedGenerator> generators() {
+  static constexpr std::array<NamedGenerator, 10> kAll{{
+      {"ring", ring}, {"line", line}, {"torus", torus}, {"mesh", mesh}, {"complete", complete},
+      {"star", star}, {"hypercube", hypercube}, {"fat-tree", fat_tree}, {"leaf-spine", leaf_spine},
+      {"custom", custom},
+  }};
+  return kAll;
+}
+
+}  // namespace topology
+
+namespace {
+
+using UndirectedGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+
+UndirectedGraph to_boost(int nodes, const std::vector<DirectedLink>& links) {
+  UndirectedGraph g(static_cast<std::size_t>(nodes));
+  for (std::size_t e = 0; e < links.size(); e += 2)
+    boost::add_edge(static_cast<std::size_t>(links[e].from), static_cast<std::size_t>(links[e].to), g);
+  return g;
+}
+
+// Hop distances from `source` to every node.
+std::vector<int> hops_from(const UndirectedGraph& g, int source) {
+  std::vector<int> distance(boost::num_vertices(g), -1);
+  distance[static_cast<std::size_t>(source)] = 0;
+  boost::breadth_first_search(
+      g, static_cast<std::size_t>(source),
+      boost::visitor(boost::make_bfs_visitor(boost::record_distances(distance.data(), boost::on_tree_edge()))));
+  return distance;
+}
+
+// The first node (hosts before switches) that host 0 cannot reach, as "host 5" / "switch 9".
+std::optional<std::string> unreachable(const PhysicalTopology& t) {
+  const UndirectedGraph g = to_boost(t.nodes, t.links);
+  std::vector<int> component(static_cast<std::size_t>(t.nodes));
+  if (boost::connected_components(g, component.data()) <= 1) return std::nullopt;
+  for (int v = 0; v < t.nodes; ++v)
+    if (component[static_cast<std::size_t>(v)] != component[0])
+      return fmt::format("{} {} cannot reach host 0", v < t.hosts ? "host" : "switch", v);
+  return std::nullopt;
+}
+
+// Overrides change both directions of the physical link joining a and b.
+void apply_overrides(const std::vector<LinkOverride>& overrides, PhysicalTopology& t) {
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const LinkOverride& o = overrides[i];
+    const auto it = std::find_if(t.links.begin(), t.links.end(), [&](const DirectedLink& l) { return l.from == o.a && l.to == o.b; });
+    if (it == t.links.end())
+      throw ValidationError("links", fmt::format("links[{}]: there is no link between nodes {} and {} in the {}", i,
+                                                 o.a, o.b, t.name));
+    const auto e = static_cast<std::size_t>(it - t.links.begin()) & ~std::size_t{1};
+    for (std::size_t d : {e, e + 1}) {
+      if (o.latency_s >= 0) t.links[d].latency_s = o.latency_s;
+      if (o.bandwidth_Bps >= 0) t.links[d].bandwidth_Bps = o.bandwidth_Bps;
+    }
+  }
+}
+
+}  // namespace
+
+PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps) {
+  if (N < 1) throw std::invalid_argument(fmt::format("build_topology: N must be ≥ 1, got {}", N));
+  if (!(latency_s >= 0) || !std::isfinite(latency_s) || !(bandwidth_Bps > 0) || !std::isfinite(bandwidth_Bps))
+    throw std::invalid_argument(fmt::format("build_topology: bad default link (latency {}, bandwidth {})", latency_s,
+                                            bandwidth_Bps));
+  spec.validate();
+  const auto& all = topology::generators();
+  const auto gen = std::find_if(all.begin(), all.end(), [&](const auto& g) { return g.name == spec.name; });
+  const topology::Parts parts = gen->make(spec, N, {latency_s, bandwidth_Bps});
+
+  PhysicalTopology t;
+  t.name = parts.name;
+  t.hosts = parts.hosts;
+  t.nodes = parts.nodes;
+  t.links.reserve(2 * parts.links.size());
+  for (const auto& l : parts.links) {
+    t.links.push_back({l.a, l.b, l.latency_s, l.bandwidth_Bps});
+    t.links.push_back({l.b, l.a, l.latency_s, l.bandwidth_Bps});
+  }
+  if (const auto cut = unreachable(t)) {
+    const auto message = fmt::format("the topology is disconnected: {}", *cut);
+    if (!parts.source.empty()) throw InputError(fmt::format("{}: {}", parts.source, message));
+    throw ValidationError("name", fmt::format("{} ({})", message, t.name));
+  }
+  apply_overrides(spec.links, t);
+  return t;
+}
+
+int PhysicalTopology::diameter_hops() const {
+  const UndirectedGraph g = to_boost(nodes, links);
+  int diameter = 0;
+  for (int s = 0; s < hosts; ++s) {
+    const std::vector<int> d = hops_from(g, s);
+    for (int h = 0; h < hosts; ++h) {
+      if (d[static_cast<std::size_t>(h)] < 0)
+        throw std::logic_error(fmt::format("diameter_hops: host {} cannot reach host {} in the {}", h, s, name));
+      diameter = std::max(diameter, d[static_cast<std::size_t>(h)]);
+    }
+  }
+  return diameter;
+}
+
+std::vector<int> PhysicalTopology::host_degrees() const {
+  std::vector<int> degree(static_cast<std::size_t>(hosts), 0);
+  for (const DirectedLink& l : links)
+    if (l.from < hosts) ++degree[static_cast<std::size_t>(l.from)];
+  return degree;
+}
+
+}  // namespace csgd

@@ -1,0 +1,36 @@
+// Ring all-reduce (reduce-scatter, then all-gather): the hosts form the ring 0 → 1 → … → N−1 → 0
+// and the payload is cut into N chunks of M/N. In each of the 2(N−1) steps every host sends one
+// chunk to its successor: in the first N−1 it adds the chunk it received to its own and passes
+// the sum on, in the last N−1 it passes on fully reduced chunks. Step s of a host waits only for
+// the chunk its predecessor sent in step s−1.
+#include "network/collective_program.hpp"
+
+namespace csgd {
+namespace {
+
+class RingAllReduce final : public CollectiveProgram {
+ public:
+  RingAllReduce(int N, double M) : N_(N), chunk_(M / N) {}
+  int hosts() const override { return N_; }
+  int steps(int) const override { return 2 * (N_ - 1); }
+  CollectiveStep step(int host, int s) const override {
+    return {.send_to = (host + 1) % N_, .send_bytes = chunk_, .dst_step = s, .recv_from = (host + N_ - 1) % N_};
+  }
+
+ private:
+  int N_;
+  double chunk_;
+};
+
+}  // namespace
+
+std::unique_ptr<CollectiveProgram> ring_allreduce_program(int N, double M) {
+  return std::make_unique<RingAllReduce>(N, M);
+}
+
+double ring_allreduce_closed_form_s(int N, double M, double alpha, double B) {
+  if (N <= 1) return 0;
+  return 2.0 * (N - 1) * (alpha + M / (N * B));
+}
+
+}  // namespace csgd
