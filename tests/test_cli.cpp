@@ -3,7 +3,10 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdlib>
+
+#include <nlohmann/json.hpp>
 
 #include "support/temp_dir.hpp"
 
@@ -83,4 +86,23 @@ TEST_CASE("a diverging run exits 3") {
                          (tmp / "res").string(), tmp);
   CHECK(r.code == 3);
   CHECK(read_file(tmp / "res" / "run" / "summary.json").find("\"status\": \"diverged\"") != std::string::npos);
+}
+
+TEST_CASE("csgd topo reports a ring's spectrum and Theorem 3's bound") {
+  csgd::testing::TempDir tmp;
+  const auto r = run("topo ring --workers 8 --beta 0.9 --L 1 --json", tmp);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  // Ring of 8 with Metropolis–Hastings weights: eigenvalues 1/3 + 2/3·cos(2πk/8).
+  const double sqrt_rho = 1.0 / 3 + 2.0 / 3 * std::cos(2 * M_PI / 8);
+  CHECK(j["mixing"]["sqrt_rho"].get<double>() == doctest::Approx(sqrt_rho).epsilon(1e-12));
+  CHECK(j["diameter_hops"] == 4);
+  const double gap = 1 - sqrt_rho;
+  const double bound = std::min(0.01 * gap * gap / 6, 0.1 * gap / 4);
+  CHECK(j["theorem3"]["gamma_max"].get<double>() == doctest::Approx(bound).epsilon(1e-12));
+  const auto text = run("topo fat-tree --workers 16", tmp);
+  CHECK(text.code == 0);
+  CHECK(text.out.find("fat-tree k=4: 16 hosts, 20 switches") != std::string::npos);
+  CHECK(run("topo torus --workers 10 --dims 3x3", tmp).code == 2);
+  CHECK(run("topo moebius", tmp).code == 2);
 }

@@ -114,10 +114,10 @@ TEST_CASE("keys of another model are unknown keys") {
 
 TEST_CASE("a decentralized run needs a mixing topology it knows, and sync_interval does not apply") {
   const std::string d = replace(replace(kBase, "name: pr-sgd-momentum", "name: decentralized-momentum"), "  sync_interval: 4\n", "");
-  CHECK(load_experiment_text(d, "exp.yaml", {}).runs[0].config.algorithm.mixing.topology == "ring");
+  CHECK(load_experiment_text(d, "exp.yaml", {}).runs[0].config.algorithm.mixing.topology == "auto");
   CHECK(error_of(d + "").find("(accepted)") == 0);
   CHECK(error_of(replace(d, "  lr: 0.1", "  lr: 0.1\n  mixing: {topology: moebius}")).find("algorithm.mixing.topology") != std::string::npos);
-  CHECK(error_of(replace(d, "  lr: 0.1", "  lr: 0.1\n  sync_interval: 2")).find("algorithm.sync_interval: unknown key") != std::string::npos);
+  CHECK(error_of(replace(d, "  lr: 0.1", "  lr: 0.1\n  sync_interval: 2")).find("algorithm.sync_interval: does not apply to decentralized-momentum") != std::string::npos);
 }
 
 TEST_CASE("a missing or empty experiment file is refused") {

@@ -2,6 +2,7 @@
 // number of threads.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -119,5 +120,79 @@ TEST_CASE("output_iterate random also reports x̄^(R) for R drawn from 0..T-1 (R
     REQUIRE(fields.size() > 7);
     const double loss_in_csv = std::stod(fields[7]);  // train_loss
     CHECK(loss_in_csv == doctest::Approx(s["random_iterate"]["train_loss"].get<double>()).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("under the flow model Algorithm 2 mixes over the network's host graph and traces every worker") {
+  testing::TempDir tmp;
+  const auto plan = load_experiment_text(R"(workers: 9
+problem: {model: synthetic, dimension: 50}
+algorithm: {name: decentralized-momentum, lr: 0.01}
+timing:
+  compute: {step_time: 1ms, stragglers: {probability: 0.1, slowdown: 5}}
+  network: {model: flow, topology: {name: torus, dims: [3, 3]}}
+stop: {iterations: 20}
+)", "flow.yaml", {});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  options.trace = true;
+  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
+  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  CHECK(s["mixing"]["source"].get<std::string>().rfind("the network's host graph", 0) == 0);
+  CHECK(s["topology"]["hosts"] == 9);
+  CHECK(s["topology"]["diameter_hops"] == 2);
+  CHECK(s["timing_model"].get<std::string>().rfind("flow: torus", 0) == 0);
+  // Each iteration takes at least one step time; stragglers make some take longer.
+  CHECK(s["sim_time_s"].get<double>() > 20 * 1e-3);
+  const auto trace = nlohmann::json::parse(read_file(tmp / "run" / "trace.json"));
+  std::set<int> tids;
+  for (const auto& e : trace["traceEvents"])
+    if (e["ph"] == "X") tids.insert(e["tid"].get<int>());
+  CHECK(tids.size() == 9);
+}
+
+TEST_CASE("a timing-only run simulates the clock at large N without training") {
+  testing::TempDir tmp;
+  const auto plan = load_experiment_text(R"(workers: 256
+problem: {model: synthetic, dimension: 10}
+algorithm: {sync_interval: 4}
+timing:
+  compute: {step_time: 1ms}
+  network: {model: flow, topology: ring}
+  model_bytes: 3.4MB
+stop: {iterations: 40}
+eval: {every_iterations: 4}
+)", "t.yaml", {});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  options.timing_only = true;
+  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
+  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  CHECK(s["mode"] == "timing-only");
+  CHECK(s["rounds"] == 10);
+  // 40 steps + 10 uncontended ring all-reduces of 2 × 3.4 MB on a physical ring.
+  const double allreduce = 2.0 * 255 * (5e-6 + 6.8e6 / (256 * 1.25e9));
+  CHECK(s["sim_time_s"].get<double>() == doctest::Approx(40e-3 + 10 * allreduce).epsilon(1e-9));
+  CHECK_FALSE(std::filesystem::exists(tmp / "run" / "model.npy"));
+}
+
+TEST_CASE("flow-model timelines and training are bit-identical with 1 and 2 threads") {
+  const auto plan = load_experiment_text(R"(workers: 6
+problem: {model: logistic, dataset: {name: generated, samples: 300, features: 8}, batch_size: 5}
+algorithm: {lr: 0.1}
+timing:
+  compute: {step_time: 2ms, jitter: 0.3, stragglers: {probability: 0.2, slowdown: 4}}
+  network: {model: flow, topology: star}
+stop: {iterations: 30}
+eval: {every_iterations: 3}
+sweep: {algorithm: [{sync_interval: 2}, {name: decentralized-momentum}]}
+)", "f.yaml", {});
+  testing::TempDir one, two;
+  run_with_threads(plan, one.path(), 1);
+  run_with_threads(plan, two.path(), 2);
+  for (const auto& run : plan.runs) {
+    CAPTURE(run.run_name);
+    CHECK(metrics_without_wall_time(one / run.run_name / "metrics.csv") ==
+          metrics_without_wall_time(two / run.run_name / "metrics.csv"));
   }
 }

@@ -44,7 +44,7 @@ struct DirectedLink {
 // Hosts are nodes 0..hosts−1 (worker i runs on host i); switches follow. Every physical link
 // appears as two directed links 2e (a→b) and 2e+1 (b→a), so full duplex is two capacities.
 struct PhysicalTopology {
-  std::string name;     // e.g. "torus 4×4", "fat-tree k=4 (16 hosts, 20 switches)"
+  std::string name;     // e.g. "torus 4×4", "fat-tree k=4: 16 hosts, 20 switches"
   int hosts = 0, nodes = 0;
   std::vector<DirectedLink> links;
 
@@ -60,7 +60,7 @@ std::optional<Graph> host_graph(const PhysicalTopology& topology);
 // ValidationError (field relative to `topology`, e.g. "dims") or InputError (custom files).
 PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps);
 
-// Shortest paths in hops (Boost.Graph BFS), ties broken towards lower node ids, computed per
+// Shortest paths in hops (breadth-first search), ties broken towards lower node ids, computed per
 // source on first use and cached.
 class Router {
  public:

@@ -97,6 +97,8 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
   spec.beta = a.get<double>("momentum", spec.beta);
   spec.nesterov = a.get<bool>("nesterov", spec.nesterov);
   if (spec.name == "decentralized-momentum") {
+    if (a.has("sync_interval"))
+      a.fail("sync_interval", "does not apply to decentralized-momentum, which mixes every iteration");
     Section m = a.child("mixing", "topology");
     spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
     if (spec.mixing.topology == "torus") {
@@ -106,6 +108,7 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
     if (spec.mixing.topology == "file") spec.mixing.file = m.get<std::string>("file", "");
     m.finish();
   } else {
+    if (a.has("mixing")) a.fail("mixing", "applies only to decentralized-momentum (Algorithm 2)");
     spec.I = a.get<std::int64_t>("sync_interval", spec.I);
   }
   Section lr = a.child("lr", "initial");

@@ -3,6 +3,7 @@
 // nodes in document order, optional edge keys "latency" and "bandwidth" with units). Nodes
 // 0..N−1 are the hosts, any further nodes are switches. Errors name the file and line.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -81,27 +82,32 @@ FileGraph read_edge_list(const std::string& file, const std::string& text, const
     g.links.push_back({{*a, *b, latency, bandwidth}, line});
     g.nodes = std::max({g.nodes, *a + 1, *b + 1});
   }
-  // Node ids must be 0..max without gaps: a gap is almost always a typo.
-  std::vector<bool> seen(static_cast<std::size_t>(g.nodes), false);
-  for (const auto& l : g.links) seen[static_cast<std::size_t>(l.link.a)] = seen[static_cast<std::size_t>(l.link.b)] = true;
-  for (int v = 0; v < g.nodes; ++v)
-    if (!seen[static_cast<std::size_t>(v)])
+  // Node ids must be 0..max without gaps: a gap is almost always a typo. (Sorted ids rather than
+  // a table indexed by id: a stray huge id must not allocate.)
+  std::vector<int> ids;
+  for (const auto& l : g.links) ids.insert(ids.end(), {l.link.a, l.link.b});
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::size_t v = 0; v < ids.size(); ++v)
+    if (ids[v] != static_cast<int>(v))
       throw InputError(fmt::format("{}: node {} appears in no link; node ids must be 0..{} without gaps", file, v,
                                    g.nodes - 1));
   return g;
 }
 
-// Line of the `index`-th <edge> element (0-based), for error messages; 0 if not found.
-int line_of_edge(const std::string& text, std::size_t index) {
-  std::size_t pos = 0, count = 0;
-  while ((pos = text.find("<edge", pos)) != std::string::npos) {
+// The line of every <edge> element in document order, for error messages.
+std::vector<int> edge_lines(const std::string& text) {
+  std::vector<int> lines;
+  int line = 1;
+  std::size_t counted = 0;
+  for (std::size_t pos = 0; (pos = text.find("<edge", pos)) != std::string::npos; pos += 5) {
     const char next = pos + 5 < text.size() ? text[pos + 5] : '\0';
-    if (next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '>' || next == '/') {
-      if (count++ == index) return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
-    }
-    pos += 5;
+    if (next != ' ' && next != '\t' && next != '\n' && next != '\r' && next != '>' && next != '/') continue;
+    line += static_cast<int>(std::count(text.begin() + static_cast<long>(counted), text.begin() + static_cast<long>(pos), '\n'));
+    counted = pos;
+    lines.push_back(line);
   }
-  return 0;
+  return lines;
 }
 
 // Receives Boost's GraphML reader callbacks in document order: vertices are numbered as they
@@ -137,26 +143,32 @@ class GraphmlRecorder : public boost::mutate_graph {
   std::vector<Edge> edges_;
 };
 
-FileGraph read_graphml_file(const std::string& file, const std::string& text, const LinkDefaults& d) {
-  // Boost refuses edges whose direction differs from the graph type; links are undirected either way.
-  const bool directed = text.find("edgedefault=\"directed\"") != std::string::npos ||
-                        text.find("edgedefault='directed'") != std::string::npos;
+// Boost refuses edges whose direction differs from the recorder's; links are undirected either
+// way, so a directed file is simply read again as directed.
+GraphmlRecorder read_graphml_edges(const std::string& file, const std::string& text, bool directed) {
   GraphmlRecorder recorder(directed);
   std::istringstream in(text);
   try {
     boost::read_graphml(in, recorder, 0);
   } catch (const boost::directed_graph_error&) {
+    if (!directed) return read_graphml_edges(file, text, true);
     throw InputError(fmt::format("{}: GraphML mixes directed and undirected edges", file));
   } catch (const boost::undirected_graph_error&) {
     throw InputError(fmt::format("{}: GraphML mixes directed and undirected edges", file));
   } catch (const std::exception& e) {
     throw InputError(fmt::format("{}: cannot read GraphML: {}", file, e.what()));
   }
+  return recorder;
+}
+
+FileGraph read_graphml_file(const std::string& file, const std::string& text, const LinkDefaults& d) {
+  const GraphmlRecorder recorder = read_graphml_edges(file, text, false);
   FileGraph g;
   g.nodes = recorder.nodes();
+  const std::vector<int> lines = edge_lines(text);
   for (std::size_t i = 0; i < recorder.edges().size(); ++i) {
     const auto& e = recorder.edges()[i];
-    const int line = line_of_edge(text, i);
+    const int line = i < lines.size() ? lines[i] : 0;
     const std::string at = where(file, line);
     g.links.push_back({{e.a, e.b, parse_latency(e.latency, d.latency_s, at), parse_bandwidth(e.bandwidth, d.bandwidth_Bps, at)},
                        line});
@@ -173,7 +185,9 @@ std::string read_text(const std::string& file) {
 }
 
 bool is_graphml(const std::string& file, const std::string& text) {
-  return std::filesystem::path(file).extension() == ".graphml" || text.substr(0, 4096).find("<graphml") != std::string::npos;
+  std::string extension = std::filesystem::path(file).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return std::tolower(c); });
+  return extension == ".graphml" || text.substr(0, 4096).find("<graphml") != std::string::npos;
 }
 
 // Self-loops and repeated links are refused; the first N nodes must exist to be hosts.

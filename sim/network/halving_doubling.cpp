@@ -9,13 +9,13 @@
 // power-of-two algorithm with ranks 0..p−1 in host order; at the end host 2j+1 sends the full
 // result M back to host 2j. The extra pair costs 2(α + M/B) on direct links.
 //
+// Each exchange is a send-receive pair that ends when both messages have landed (MPI_Sendrecv),
+// so a host never has two of its blocks on the wire at once.
+//
 // Every host uses the same step numbering, 2L + 2 steps: 0 = the extras' send, 1..L halving,
 // L+1..2L doubling, 2L+1 = the result back to the extras (steps a host has no part in are empty).
 #include <bit>
-#include <cmath>
-#include <stdexcept>
-
-#include <fmt/format.h>
+#include <cstdint>
 
 #include "network/collective_program.hpp"
 
@@ -49,7 +49,7 @@ class HalvingDoubling final : public CollectiveProgram {
     const int level = s <= L_ ? s - 1 : 2 * L_ - s;
     const int partner = host_of(rank_of(host) ^ (1 << level));
     const double bytes = M_ / static_cast<double>(std::int64_t{2} << level);
-    return {.send_to = partner, .send_bytes = bytes, .dst_step = s, .recv_from = partner};
+    return {.send_to = partner, .send_bytes = bytes, .dst_step = s, .recv_from = partner, .await_send = true};
   }
 
  private:

@@ -26,12 +26,15 @@ Adjacency outgoing(const PhysicalTopology& t) {
   std::vector<int> fill(adj.start.begin(), adj.start.end() - 1);
   for (std::size_t e = 0; e < t.links.size(); ++e)
     adj.link[static_cast<std::size_t>(fill[static_cast<std::size_t>(t.links[e].from)]++)] = static_cast<int>(e);
-  for (std::size_t v = 0; v < static_cast<std::size_t>(t.nodes); ++v)
-    std::sort(adj.link.begin() + adj.start[v], adj.link.begin() + adj.start[v + 1], [&t](int a, int b) {
-      const auto& la = t.links[static_cast<std::size_t>(a)];
-      const auto& lb = t.links[static_cast<std::size_t>(b)];
-      return la.to != lb.to ? la.to < lb.to : a < b;
-    });
+  const auto by_target = [&t](int a, int b) {
+    const auto& la = t.links[static_cast<std::size_t>(a)];
+    const auto& lb = t.links[static_cast<std::size_t>(b)];
+    return la.to != lb.to ? la.to < lb.to : a < b;
+  };
+  for (std::size_t v = 0; v < static_cast<std::size_t>(t.nodes); ++v) {
+    const auto first = adj.link.begin() + adj.start[v], last = adj.link.begin() + adj.start[v + 1];
+    if (!std::is_sorted(first, last, by_target)) std::sort(first, last, by_target);  // generators mostly list them sorted
+  }
   return adj;
 }
 

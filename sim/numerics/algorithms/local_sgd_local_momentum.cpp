@@ -8,24 +8,15 @@ namespace csgd {
 namespace {
 
 template <class S>
-class LocalSgdLocalMomentum final : public Algorithm<S> {
+class LocalSgdLocalMomentum final : public PeriodicAveraging<S> {
  public:
-  explicit LocalSgdLocalMomentum(const AlgorithmSpec& spec)
-      : Algorithm<S>(static_cast<S>(spec.beta), spec.nesterov), I_(spec.I) {}
+  explicit LocalSgdLocalMomentum(const AlgorithmSpec& spec) : PeriodicAveraging<S>(spec, 1) {}  // x only
 
   std::string name() const override { return "local-sgd-local-momentum"; }
-
-  std::optional<CommRound> round_after(std::int64_t t, double model_bytes) const override {
-    if (t % I_ != 0) return std::nullopt;
-    return CommRound{RoundKind::all_reduce, model_bytes};  // x only
-  }
 
   void communicate(std::span<WorkerState<S>> workers) const override {
     replace_by_node_average(workers, &WorkerState<S>::x);
   }
-
- private:
-  std::int64_t I_;
 };
 
 }  // namespace

@@ -8,25 +8,16 @@ namespace csgd {
 namespace {
 
 template <class S>
-class PrSgdMomentum final : public Algorithm<S> {
+class PrSgdMomentum final : public PeriodicAveraging<S> {
  public:
-  explicit PrSgdMomentum(const AlgorithmSpec& spec)
-      : Algorithm<S>(static_cast<S>(spec.beta), spec.nesterov), I_(spec.I) {}
+  explicit PrSgdMomentum(const AlgorithmSpec& spec) : PeriodicAveraging<S>(spec, 2) {}  // x and u
 
   std::string name() const override { return "pr-sgd-momentum"; }
-
-  std::optional<CommRound> round_after(std::int64_t t, double model_bytes) const override {
-    if (t % I_ != 0) return std::nullopt;
-    return CommRound{RoundKind::all_reduce, 2 * model_bytes};  // x and u
-  }
 
   void communicate(std::span<WorkerState<S>> workers) const override {
     replace_by_node_average(workers, &WorkerState<S>::x);
     replace_by_node_average(workers, &WorkerState<S>::u);
   }
-
- private:
-  std::int64_t I_;
 };
 
 }  // namespace

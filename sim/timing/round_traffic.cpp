@@ -1,0 +1,53 @@
+// Books of one round: bytes per sender, messages in flight per host, pending completions.
+#include "timing/round_traffic.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <utility>
+
+namespace csgd {
+
+RoundTraffic::RoundTraffic(NetworkModel& network, const EventEngine& engine, WorkerLedger& ledger, int N)
+    : network_(network), engine_(engine), ledger_(ledger), bytes_(static_cast<std::size_t>(N), 0.0),
+      in_flight_(static_cast<std::size_t>(N), 0) {}
+
+void RoundTraffic::send(int src_host, int dst_host, double bytes, std::function<void()> done) {
+  int slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<int>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  slots_[static_cast<std::size_t>(slot)] = Pending{src_host, dst_host, std::move(done)};
+  bytes_[static_cast<std::size_t>(src_host)] += bytes;
+  change(src_host, +1);
+  change(dst_host, +1);
+  ++sent_;
+  network_.send(src_host, dst_host, bytes, [this, slot] { delivered(slot); });
+}
+
+void RoundTraffic::delivered(int slot) {
+  Pending& p = slots_[static_cast<std::size_t>(slot)];
+  const int src = p.src, dst = p.dst;
+  std::function<void()> done = std::move(p.done);
+  free_slots_.push_back(slot);
+  change(src, -1);
+  change(dst, -1);
+  ++completed_;
+  done();  // may send again, reusing the slot
+}
+
+void RoundTraffic::change(int host, int delta) {
+  ledger_.before_traffic_change(host, *this, engine_.now());
+  in_flight_[static_cast<std::size_t>(host)] += delta;
+}
+
+double RoundTraffic::bytes_total() const { return std::accumulate(bytes_.begin(), bytes_.end(), 0.0); }
+
+double RoundTraffic::bytes_max_sender() const {
+  return bytes_.empty() ? 0.0 : *std::max_element(bytes_.begin(), bytes_.end());
+}
+
+}  // namespace csgd

@@ -1,0 +1,49 @@
+#pragma once
+// The network as one communication round sees it: sends go on to the cluster's network model,
+// and the round keeps its own books — payload bytes per sender (the round's byte counts) and
+// messages in flight per host (comm vs wait in the worker ledger). Pending completions live in
+// reused slots, so a send costs no allocation once the round has warmed up.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "csgd/event_engine.hpp"
+#include "csgd/network.hpp"
+#include "timing/worker_ledger.hpp"
+
+namespace csgd {
+
+class RoundTraffic final : public NetworkModel {
+ public:
+  RoundTraffic(NetworkModel& network, const EventEngine& engine, WorkerLedger& ledger, int N);
+  RoundTraffic(const RoundTraffic&) = delete;  // in-flight completions point at this object
+  RoundTraffic& operator=(const RoundTraffic&) = delete;
+
+  void send(int src_host, int dst_host, double bytes, std::function<void()> done) override;
+  std::uint64_t flows_completed() const override { return completed_; }
+  double bytes_sent(int host) const override { return bytes_[static_cast<std::size_t>(host)]; }
+
+  int in_flight(int host) const { return in_flight_[static_cast<std::size_t>(host)]; }
+  std::uint64_t messages_in_flight() const { return sent_ - completed_; }
+  double bytes_total() const;
+  double bytes_max_sender() const;
+
+ private:
+  struct Pending {
+    int src = 0, dst = 0;
+    std::function<void()> done;
+  };
+  void delivered(int slot);
+  void change(int host, int delta);
+
+  NetworkModel& network_;
+  const EventEngine& engine_;
+  WorkerLedger& ledger_;
+  std::vector<double> bytes_;
+  std::vector<int> in_flight_;
+  std::vector<Pending> slots_;
+  std::vector<int> free_slots_;
+  std::uint64_t sent_ = 0, completed_ = 0;
+};
+
+}  // namespace csgd

@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+#include "csgd/network.hpp"
+
+using csgd::PhysicalTopology;
+using csgd::Router;
+using csgd::TopologySpec;
+using doctest::Approx;
+
+namespace {
+
+PhysicalTopology build(const std::string& name, int N, std::vector<int> dims = {}) {
+  TopologySpec s;
+  s.name = name;
+  s.dims = std::move(dims);
+  return csgd::build_topology(s, N, 1e-6, 1e9);
+}
+
+// The nodes a path visits, checking that its links chain from src to dst.
+std::vector<int> nodes_on(const PhysicalTopology& t, Router& router, int src, int dst) {
+  std::vector<int> nodes{src};
+  for (int e : router.path(src, dst)) {
+    const auto& l = t.links[static_cast<std::size_t>(e)];
+    CHECK(l.from == nodes.back());
+    nodes.push_back(l.to);
+  }
+  CHECK(nodes.back() == dst);
+  return nodes;
+}
+
+}  // namespace
+
+TEST_CASE("on a ring of four the shortest path is taken and a tie goes through the lower node") {
+  const auto t = build("ring", 4);
+  Router router(t);
+  CHECK(nodes_on(t, router, 0, 1) == std::vector<int>{0, 1});
+  CHECK(nodes_on(t, router, 0, 3) == std::vector<int>{0, 3});
+  CHECK(nodes_on(t, router, 0, 2) == std::vector<int>{0, 1, 2});  // tie: via 1, not 3
+  CHECK(nodes_on(t, router, 2, 0) == std::vector<int>{2, 1, 0});  // tie: via 1, not 3
+  CHECK(nodes_on(t, router, 1, 3) == std::vector<int>{1, 0, 3});  // tie: via 0, not 2
+  CHECK(nodes_on(t, router, 3, 1) == std::vector<int>{3, 0, 1});
+  // Link ids are the directed pairs: 0→1 is link 0, 1→2 is link 2.
+  const auto p = router.path(0, 2);
+  CHECK(std::vector<int>(p.begin(), p.end()) == std::vector<int>{0, 2});
+}
+
+TEST_CASE("on a 2×2 torus diagonal hosts are two hops apart through the lower-numbered neighbour") {
+  const auto t = build("torus", 4, {2, 2});
+  Router router(t);
+  CHECK(nodes_on(t, router, 0, 3) == std::vector<int>{0, 1, 3});
+  CHECK(nodes_on(t, router, 3, 0) == std::vector<int>{3, 1, 0});
+  CHECK(nodes_on(t, router, 1, 2) == std::vector<int>{1, 0, 2});
+  CHECK(nodes_on(t, router, 2, 1) == std::vector<int>{2, 0, 1});
+  CHECK(nodes_on(t, router, 0, 2) == std::vector<int>{0, 2});
+}
+
+TEST_CASE("a path to oneself is empty and a path's latency is the sum over its links") {
+  TopologySpec s;
+  s.name = "line";
+  s.links = {{1, 2, 3e-6, -1}};
+  const auto t = csgd::build_topology(s, 4, 1e-6, 1e9);
+  Router router(t);
+  CHECK(router.path(2, 2).empty());
+  CHECK(router.latency_s(2, 2) == 0);
+  CHECK(router.latency_s(0, 3) == Approx(1e-6 + 3e-6 + 1e-6));
+  CHECK(router.latency_s(3, 0) == Approx(5e-6));
+  CHECK(router.latency_s(0, 1) == Approx(1e-6));
+}
+
+TEST_CASE("every path on a 5×5 torus is as long as the wrap-around Manhattan distance") {
+  const auto t = build("torus", 25, {5, 5});
+  Router router(t);
+  auto ring_distance = [](int a, int b) { return std::min(std::abs(a - b), 5 - std::abs(a - b)); };
+  for (int s = 0; s < 25; ++s)
+    for (int d = 0; d < 25; ++d) {
+      const auto expected = static_cast<std::size_t>(ring_distance(s / 5, d / 5) + ring_distance(s % 5, d % 5));
+      CHECK(nodes_on(t, router, s, d).size() == expected + 1);
+    }
+}
+
+TEST_CASE("paths through switches on a fat-tree go up only as far as needed") {
+  TopologySpec s;
+  s.name = "fat-tree";
+  s.k = 4;
+  const auto t = csgd::build_topology(s, 16, 1e-6, 1e9);
+  Router router(t);
+  CHECK(router.path(0, 1).size() == 2);   // same edge switch
+  CHECK(router.path(0, 2).size() == 4);   // same pod
+  CHECK(router.path(0, 15).size() == 6);  // across pods
+  CHECK(router.path(0, 1).data() == router.path(0, 1).data());  // cached, not rebuilt
+}
+
+TEST_CASE("routes for every pair of 1024 hosts on a fat-tree are computed lazily and quickly") {
+  TopologySpec s;
+  s.name = "fat-tree";
+  const auto t = csgd::build_topology(s, 1024, 1e-6, 1e9);
+  Router router(t);
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t hops = 0;
+  for (int src = 0; src < 1024; ++src)
+    for (int dst = src % 7; dst < 1024; dst += 97) hops += router.path(src, dst).size();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(hops > 0);
+  CHECK(router.path(0, 1023).size() == 6);
+  MESSAGE("router: 1024 sources on a k=16 fat-tree in ", wall, " s");
+}
+
+TEST_CASE("a host id outside 0..N−1 is refused") {
+  const auto t = build("ring", 4);
+  Router router(t);
+  CHECK_THROWS_AS(router.path(0, 4), std::out_of_range);
+  CHECK_THROWS_AS(router.path(-1, 0), std::out_of_range);
+}
