@@ -84,6 +84,12 @@ struct WorkerTime {
   double wait_s = 0;     // in a round, blocked with nothing of its own in flight
 };
 
+// What a clock has simulated so far (the discrete-event clock; the analytic clock reports zeros).
+struct ClockStats {
+  std::uint64_t events = 0;    // engine events run
+  std::uint64_t messages = 0;  // point-to-point messages (flows) delivered
+};
+
 class ClusterClock {
  public:
   virtual ~ClusterClock() = default;
@@ -92,6 +98,7 @@ class ClusterClock {
   virtual double now_s() const = 0;  // end_s of the last iteration advanced
   virtual std::vector<WorkerTime> worker_times() const = 0;
   virtual std::string describe() const = 0;
+  virtual ClockStats stats() const { return {}; }
 };
 
 // What a clock needs beyond the settings.

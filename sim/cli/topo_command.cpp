@@ -145,8 +145,7 @@ int topo_command(int argc, const char* const* argv) {
                            format_duration(alpha), format_bandwidth(B))
             << fmt::format("diameter   {} hops between hosts\n", topology.diameter_hops())
             << fmt::format("degree     min {}, mean {:.3g}, max {} (links at each host)\n", dmin, dmean, dmax)
-            << fmt::format("mixing W   {}; Metropolis-Hastings weights W_ij = 1/(1+max(d_i,d_j)), W_ii = 1 − Σ_j W_ij\n",
-                           W.source)
+            << fmt::format("mixing W   {}: W_ij = 1/(1+max(d_i,d_j)) on edges, W_ii = 1 − Σ_j W_ij\n", W.source)
             << fmt::format("spectrum   λ2 = {:.6g}, λN = {:.6g}, √ρ = max(|λ2|,|λN|) = {:.6g}, 1 − √ρ = {:.6g}\n",
                            W.lambda2, W.lambdaN, W.sqrt_rho, W.spectral_gap())
             << fmt::format("Theorem 3  β = {}, L = {}: γ ≤ min{{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}} = "

@@ -94,6 +94,7 @@ class FlowClock final : public ClusterClock {
 
   double now_s() const override { return now_s_; }
   std::vector<WorkerTime> worker_times() const override { return ledger_.times(); }
+  ClockStats stats() const override { return {engine_.events_processed(), network_->flows_completed()}; }
 
   std::string describe() const override {
     const std::string comm =

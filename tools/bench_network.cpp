@@ -1,0 +1,273 @@
+// bench_network: speed of the discrete-event (flow) cluster clock — wall seconds, simulated events
+// and simulated flows per wall-second — for Algorithm 1 (an all-reduce every iteration) and
+// Algorithm 2 (a neighbour exchange every iteration) at N = 64, 256, 1024 on ring and 2-D torus
+// topologies, and how the cost per round grows with N. All series are measured in ONE run.
+// It prints figures; it asserts nothing about timings (targets are reported, never enforced).
+//
+//   build/tools/bench_network [--rounds R] [--max-n N]
+//
+// Every case drives make_flow_clock directly: R iterations, each a constant 1 ms step followed by
+// one round of M = 3.4 MB per worker (a ResNet-56-sized fp32 model), default links (α = 5 µs,
+// B = 10 Gbps). Series:
+//   all-reduce ring  — RoundKind::all_reduce, collective "ring", ring topology
+//   all-reduce torus — RoundKind::all_reduce, the torus's default collective (hierarchical ring)
+//   gossip ring/torus — RoundKind::neighbour_exchange to every neighbour in the topology's host
+//                      graph (host_graph(build_topology(...)))
+// Wall time covers the R advance() calls (routes are built lazily, so they count); building the
+// clock is reported apart. Growth: the least-squares slope of log(wall per round) against log N,
+// and the ratio of (wall per round ÷ N² log₂ N) at the largest N to that at a quarter of it.
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "csgd/mixing_matrix.hpp"
+#include "csgd/network.hpp"
+#include "csgd/timing.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using csgd::RoundKind;
+
+constexpr double kPayloadBytes = 3.4e6;  // M
+constexpr double kStepS = 1e-3;          // constant local step
+constexpr double kFlowsTarget = 5e6;     // simulated flows per wall-second, 256-host ring all-reduce
+constexpr double kTorusTargetS = 60;     // 100 all-reduce rounds at N = 1024 on a torus
+constexpr int kTargetRounds = 100;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+struct Series {
+  const char* name;
+  const char* topology;
+  RoundKind kind;
+  const char* collective;  // all-reduce only
+};
+
+constexpr Series kSeries[] = {
+    {"all-reduce ring", "ring", RoundKind::all_reduce, "ring"},
+    {"all-reduce torus", "torus", RoundKind::all_reduce, "auto"},
+    {"gossip ring", "ring", RoundKind::neighbour_exchange, ""},
+    {"gossip torus", "torus", RoundKind::neighbour_exchange, ""},
+};
+
+struct Case {
+  int N = 0;
+  std::string describe;   // the clock's own description
+  double setup_s = 0;     // building the clock
+  double wall_s = 0;      // R advance() calls
+  double sim_s = 0;       // simulated time at the end
+  csgd::ClockStats stats;
+  double per_round() const { return wall_s / rounds; }
+  int rounds = 0;
+};
+
+struct Options {
+  int rounds = kTargetRounds;
+  int max_n = 1024;
+};
+
+Options parse(int argc, char** argv) {
+  constexpr const char* usage = "usage: bench_network [--rounds R] [--max-n N]";
+  Options o;
+  for (int k = 1; k < argc; ++k) {
+    const std::string arg = argv[k];
+    if (arg == "-h" || arg == "--help") {
+      std::puts(usage);
+      std::exit(0);
+    }
+    if ((arg != "--rounds" && arg != "--max-n") || k + 1 == argc) throw std::invalid_argument(usage);
+    const std::string text = argv[++k];
+    int v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || v < 1)
+      throw std::invalid_argument(arg + " expects an integer >= 1, got '" + text + "'");
+    (arg == "--rounds" ? o.rounds : o.max_n) = v;
+  }
+  if (o.max_n < 64) throw std::invalid_argument("--max-n must be at least 64");
+  return o;
+}
+
+csgd::TimingSpec timing_spec(const Series& s) {
+  csgd::TimingSpec spec;
+  spec.compute.step_time_s = kStepS;
+  spec.network.model = "flow";
+  spec.network.topology.name = s.topology;
+  if (s.kind == RoundKind::all_reduce) spec.network.collective = s.collective;
+  return spec;
+}
+
+// Out-neighbours of every host in the topology's host graph (both ends of each edge).
+std::vector<std::vector<int>> host_graph_neighbours(const csgd::TimingSpec& spec, int N) {
+  const csgd::PhysicalTopology topology =
+      csgd::build_topology(spec.network.topology, N, spec.network.latency_s, spec.network.bandwidth_Bps);
+  const std::optional<csgd::Graph> graph = csgd::host_graph(topology);
+  if (!graph) throw std::logic_error(topology.name + " has switches: no host graph");
+  std::vector<std::vector<int>> out(static_cast<std::size_t>(N));
+  for (const auto& [i, j] : graph->edges) {
+    out[static_cast<std::size_t>(i)].push_back(j);
+    out[static_cast<std::size_t>(j)].push_back(i);
+  }
+  return out;
+}
+
+Case run_case(const Series& s, int N, int rounds) {
+  const csgd::TimingSpec spec = timing_spec(s);
+  csgd::ClockSetup setup;
+  setup.N = N;
+  if (s.kind == RoundKind::neighbour_exchange) setup.neighbours = host_graph_neighbours(spec, N);
+  const csgd::CommRound round{s.kind, kPayloadBytes};
+  const csgd::Schedule schedule = [round](std::int64_t) { return csgd::IterationOps{{}, round}; };
+
+  Case c;
+  c.N = N;
+  c.rounds = rounds;
+  const auto t0 = Clock::now();
+  const auto clock = csgd::make_flow_clock(spec, setup);
+  c.setup_s = seconds_since(t0);
+  const auto t1 = Clock::now();
+  for (std::int64_t t = 1; t <= rounds; ++t) clock->advance(t, schedule);
+  c.wall_s = seconds_since(t1);
+  c.sim_s = clock->now_s();
+  c.stats = clock->stats();
+  c.describe = clock->describe();
+  return c;
+}
+
+double n2logn(int N) { return static_cast<double>(N) * N * std::log2(N); }
+
+// Least-squares slope of log(wall per round) against log N.
+double loglog_slope(const std::vector<Case>& cases) {
+  const double n = static_cast<double>(cases.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const Case& c : cases) {
+    const double x = std::log(c.N), y = std::log(c.per_round());
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+// (cost per round ÷ N² log N) at the largest N over the same at a quarter of it; nullopt if absent.
+std::optional<double> growth_ratio(const std::vector<Case>& cases) {
+  if (cases.size() < 2) return std::nullopt;
+  const Case& hi = cases.back();
+  for (const Case& lo : cases)
+    if (lo.N * 4 == hi.N) return (hi.per_round() / n2logn(hi.N)) / (lo.per_round() / n2logn(lo.N));
+  return std::nullopt;
+}
+
+std::string si(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.1f} k", v / 1e3);
+  return fmt::format("{:.0f} ", v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const Options opt = parse(argc, argv);
+  const auto program_start = Clock::now();
+  std::vector<int> sizes;
+  for (int N = 64; N <= opt.max_n; N *= 4) sizes.push_back(N);
+
+  fmt::print("csgd bench_network (figures only; no timing is asserted)\n");
+  fmt::print("  flow clock, M = {:.1f} MB per worker, step {:.0f} ms constant, {} rounds per case, one round "
+             "every iteration\n\n",
+             kPayloadBytes / 1e6, kStepS * 1e3, opt.rounds);
+  fmt::print("  {:<17} {:>5} {:>9} {:>9} {:>11} {:>11} {:>10} {:>10} {:>11} {:>11}\n", "series", "N", "setup s",
+             "wall s", "wall/round", "events", "events/s", "flows/s", "flows/round", "sim s/iter");
+  std::vector<std::vector<Case>> results;
+  for (const Series& s : kSeries) {
+    std::vector<Case>& cases = results.emplace_back();
+    for (const int N : sizes) {
+      const Case& c = cases.emplace_back(run_case(s, N, opt.rounds));
+      fmt::print("  {:<17} {:>5} {:>9.3f} {:>9.3f} {:>10.2f}ms {:>10}  {:>9}  {:>9} {:>11.0f} {:>10.3f}ms\n", s.name, N,
+                 c.setup_s, c.wall_s, 1e3 * c.per_round(), si(static_cast<double>(c.stats.events)),
+                 si(static_cast<double>(c.stats.events) / c.wall_s), si(static_cast<double>(c.stats.messages) / c.wall_s),
+                 static_cast<double>(c.stats.messages) / c.rounds, 1e3 * c.sim_s / c.rounds);
+      std::fflush(stdout);
+    }
+  }
+  fmt::print("\nClocks (largest N):\n");
+  for (std::size_t k = 0; k < results.size(); ++k)
+    fmt::print("  {:<17} {}\n", kSeries[k].name, results[k].back().describe);
+
+  fmt::print("\nGrowth of wall seconds per round with N\n");
+  fmt::print("  {:<17} {:>16} {:>34}\n", "series", "log-log slope", "ratio to N² log N, N/4 → N (≤ 1)");
+  bool growth_ok = true, growth_known = false;
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const auto ratio = growth_ratio(results[k]);
+    if (ratio) {
+      growth_known = true;
+      growth_ok = growth_ok && *ratio <= 1.0;
+    }
+    fmt::print("  {:<17} {:>16} {:>34}\n", kSeries[k].name,
+               results[k].size() > 1 ? fmt::format("{:.2f}", loglog_slope(results[k])) : "-",
+               ratio ? fmt::format("{:.2f}", *ratio) : "-");
+  }
+
+  // Targets.
+  const auto mark = [](bool ok) { return ok ? "✓" : "✗"; };
+  const auto find = [&](std::size_t series, int N) -> const Case* {
+    for (const Case& c : results[series])
+      if (c.N == N) return &c;
+    return nullptr;
+  };
+  fmt::print("\nTargets\n");
+  std::string flows_cell = "not run (--max-n < 256)", torus_cell = "not run (--max-n < 1024)", growth_cell = "not run";
+  if (const Case* c = find(0, 256)) {
+    const double rate = static_cast<double>(c->stats.messages) / c->wall_s;
+    flows_cell = fmt::format("{}flows/s", si(rate));
+    fmt::print("  {} 256-host ring all-reduce of 3.4 MB: {} simulated flows per wall-second (target ≥ 5 M)\n",
+               mark(rate >= kFlowsTarget), si(rate));
+  } else {
+    fmt::print("  - 256-host ring all-reduce: not run (--max-n < 256)\n");
+  }
+  if (const Case* c = find(1, 1024)) {
+    const double s100 = c->per_round() * kTargetRounds;
+    torus_cell = fmt::format("{:.1f} s", s100);
+    fmt::print("  {} 100 all-reduce rounds at N = 1024 on a torus: {:.1f} s{} (target < 60 s)\n",
+               mark(s100 < kTorusTargetS), s100,
+               c->rounds == kTargetRounds ? "" : fmt::format(" (scaled from {} rounds)", c->rounds));
+  } else {
+    fmt::print("  - 100 all-reduce rounds at N = 1024 on a torus: not run (--max-n < 1024)\n");
+  }
+  if (growth_known) {
+    growth_cell = growth_ok ? "all series ≤ 1" : "some series > 1";
+    fmt::print("  {} cost per round grows no faster than N² log N (every series' ratio above ≤ 1)\n", mark(growth_ok));
+  } else {
+    fmt::print("  - growth: needs two sizes a factor 4 apart (--max-n ≥ 256)\n");
+  }
+  fmt::print("  program wall: {:.1f} s\n", seconds_since(program_start));
+
+  const std::string command = fmt::format(
+      "ninja -C build tools/bench_network && build/tools/bench_network --rounds {} --max-n {}", opt.rounds, opt.max_n);
+  fmt::print("\nMarkdown for the README:\n\n");
+  fmt::print("| flow clock, M = 3.4 MB, {} rounds | N | wall s | events/s | flows/s | flows/round |\n", opt.rounds);
+  fmt::print("|---|---:|---:|---:|---:|---:|\n");
+  for (std::size_t k = 0; k < results.size(); ++k)
+    for (const Case& c : results[k])
+      fmt::print("| {} | {} | {:.2f} | {}| {}| {:.0f} |\n", kSeries[k].name, c.N, c.wall_s,
+                 si(static_cast<double>(c.stats.events) / c.wall_s), si(static_cast<double>(c.stats.messages) / c.wall_s),
+                 static_cast<double>(c.stats.messages) / c.rounds);
+  fmt::print("\n| target | measured | goal |\n|---|---|---|\n");
+  fmt::print("| flows/s, 256-host ring all-reduce | {} | ≥ 5 M |\n", flows_cell);
+  fmt::print("| 100 all-reduce rounds, N = 1024 torus | {} | < 60 s |\n", torus_cell);
+  fmt::print("| cost per round vs N² log N | {} | ratio ≤ 1 |\n", growth_cell);
+  fmt::print("\nReproduce: `{}`\n", command);
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "bench_network: %s\n", e.what());
+  return 1;
+}
