@@ -9,5 +9,7 @@ inline constexpr int exit_interrupted = 130;
 
 int run_command(int argc, const char* const* argv);   // argv[0] is "run"
 int topo_command(int argc, const char* const* argv);  // argv[0] is "topo"
+int bound_command(int argc, const char* const* argv);  // argv[0] is "bound"
+int check_command(int argc, const char* const* argv);  // argv[0] is "check"
 
 }  // namespace csgd::cli

@@ -15,7 +15,10 @@ constexpr const char* kUsage =
     "  csgd run FILE.yaml [--set key.path=value]... [--threads N] [--out DIR] [--quiet] [--force]\n"
     "                     [--trace] [--timing-only]\n"
     "  csgd topo NAME [--workers N] [--dims 4x4] [--beta 0.9] [--L 1] [--json] ...\n"
-    "  csgd run --help        options of `run` (likewise topo --help)\n"
+    "  csgd bound --L 1 --sigma 1 --kappa 0 --beta 0.9 --gamma 0.01 --I 8 --N 8 --T 1000 --f0 10\n"
+    "  csgd bound --from FILE.yaml       (the quantities of a synthetic experiment)\n"
+    "  csgd check theory [--fast]\n"
+    "  csgd run --help        options of `run` (likewise topo, bound, check --help)\n"
     "  csgd --help            this text\n"
     "  csgd --version\n"
     "\n"
@@ -24,6 +27,9 @@ constexpr const char* kUsage =
     "         (metrics.csv, summary.json, config.resolved.yaml, model.npy)\n"
     "  topo   a topology's size, diameter, degrees, mixing matrix W, its spectrum (λ2, λN, √ρ)\n"
     "         and Theorem 3's step-size bound\n"
+    "  bound  Theorems 1–3 for given L, σ, κ, β, γ, I, N, T: conditions, the bound term by term,\n"
+    "         the largest I, and the γ, I and rounds Corollaries 1–2 prescribe\n"
+    "  check  `check theory`: run the theory checks on the synthetic problem, write a report\n"
     "\n"
     "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted.\n";
 
@@ -42,6 +48,8 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return csgd::cli::run_command(argc - 1, argv + 1);
     if (command == "topo") return csgd::cli::topo_command(argc - 1, argv + 1);
+    if (command == "bound") return csgd::cli::bound_command(argc - 1, argv + 1);
+    if (command == "check") return csgd::cli::check_command(argc - 1, argv + 1);
     std::fprintf(stderr, "csgd: %s\n\n%s",
                  command.empty() ? "missing command" : ("unknown command '" + command + "'").c_str(), kUsage);
     return csgd::cli::exit_bad_input;
