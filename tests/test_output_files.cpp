@@ -116,5 +116,5 @@ TEST_CASE("a sweep writes one folder per run and a combined CSV with the swept v
   const std::string combined = read_file(tmp / "sweep.csv");
   CHECK(combined.rfind("run,algorithm.sync_interval,iteration,", 0) == 0);
   CHECK(count_lines(combined) == 1 + 2 * 5);
-  CHECK(combined.find("\nsync_interval=4,\"4\",20,") != std::string::npos);
+  CHECK(combined.find("\n\"sync_interval=4\",\"4\",20,") != std::string::npos);
 }

@@ -507,7 +507,7 @@ TEST_CASE("problem settings are refused field by field, stating the rule") {
     const char* rule;
   };
   const Case cases[] = {
-      {[](ProblemSpec& s) { s.model = "cnn"; }, "model", "must be one of synthetic, least-squares"},
+      {[](ProblemSpec& s) { s.model = "resnet"; }, "model", "must be one of synthetic, least-squares"},
       {[](ProblemSpec& s) { s.hidden = {256, 0}; }, "hidden", "must be >= 1, got 0 at position 1"},
       {[](ProblemSpec& s) { s.l2 = -1; }, "l2", "must be >= 0, got -1"},
       {[](ProblemSpec& s) { s.batch_size = 0; }, "batch_size", "must be >= 1, got 0"},

@@ -18,6 +18,7 @@ struct Dataset {
   std::vector<double> label_values;
   std::vector<std::int32_t> classes;
   std::string source;     // where it came from, for summaries
+  int channels = 0, height = 0, width = 0;  // image shape (C×H×W, channel-major per column); 0 = not an image
 
   int num_classes() const { return static_cast<int>(label_values.size()); }
 

@@ -18,9 +18,13 @@ enum class Init { zeros, seeded };
 
 // Settings of the `problem:` section.
 struct ProblemSpec {
-  std::string model = "mlp";  // synthetic | least-squares | logistic | softmax | mlp
+  std::string model = "mlp";  // synthetic | least-squares | logistic | softmax | mlp | cnn
   // data-driven models
-  std::vector<int> hidden{256, 256};  // mlp hidden layer widths
+  std::vector<int> hidden{256, 256};  // mlp hidden layer widths; cnn: widths of the FC head
+  // cnn (sim/numerics/problems/cnn.cpp): one 3×3 conv stage (+ReLU, 2×2 max-pool) per entry
+  std::vector<int> channels{32, 64};
+  bool residual = false;              // cnn: a residual block in every stage
+  std::vector<int> image_shape;       // cnn: [C, H, W] for data without an image shape; empty = the data's
   bool bias = false;                  // linear models: append a bias term
   double l2 = 0.0;                    // L2 regulariser λ/2·||x||² added to every f_i
   DatasetSpec dataset;

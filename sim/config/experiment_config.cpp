@@ -71,7 +71,13 @@ void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& bas
     spec.init_radius = p.get<double>("init_radius", spec.init_radius);
   } else {
     if (spec.model == "mlp") spec.hidden = p.get<std::vector<int>>("hidden", spec.hidden);
-    if (spec.model != "mlp") spec.bias = p.get<bool>("bias", spec.bias);
+    if (spec.model == "cnn") {  // always has biases; the FC head defaults to one layer of 128
+      spec.channels = p.get<std::vector<int>>("channels", spec.channels);
+      spec.residual = p.get<bool>("residual", spec.residual);
+      spec.hidden = p.get<std::vector<int>>("hidden", {128});
+      spec.image_shape = p.get<std::vector<int>>("image_shape", spec.image_shape);
+    }
+    if (spec.model != "mlp" && spec.model != "cnn") spec.bias = p.get<bool>("bias", spec.bias);
     spec.l2 = p.get<double>("l2", spec.l2);
     read_dataset(p.child("dataset", "name"), spec.dataset, base_dir);
     Section part = p.child("partition", "scheme");

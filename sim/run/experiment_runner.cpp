@@ -84,6 +84,18 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
 
 }  // namespace
 
+namespace {
+std::string csv_field(const std::string& value) {
+  std::string quoted(1, '"');
+  for (char ch : value) {
+    if (ch == '"') quoted.push_back('"');
+    quoted.push_back(ch);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+}  // namespace
+
 const char* to_string(RunStatus s) {
   switch (s) {
     case RunStatus::completed: return "completed";
@@ -113,13 +125,9 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   for (auto& any : runs) {
     RunResult result = std::visit(
         [&](auto& run) {
-          std::string prefix = run.plan->run_name;
-          for (const auto& kv : run.plan->swept) {
-            const std::string& value = kv.second;
-            std::string quoted;
-            for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-            prefix += ",\"" + quoted + "\"";
-          }
+          // RFC 4180 quoting: run names and list values contain commas.
+          std::string prefix = csv_field(run.plan->run_name);
+          for (const auto& kv : run.plan->swept) prefix.append(1, ',').append(csv_field(kv.second));
           const auto on_row = [&](const MetricsRow& row) {
             if (sweep) combined += prefix + "," + row.csv() + "\n";
           };

@@ -175,6 +175,8 @@ Dataset<S> read_split(const fs::path& dir, const std::string& prefix, const std:
                      " images but '" + labels.string() + "' holds " + std::to_string(set.y.size()) + " labels");
   set.features = read_pixels<S>(in, header);
   set.source = source;
+  set.channels = 1;  // grey images, rows × cols
+  set.height = static_cast<int>(header.rows), set.width = static_cast<int>(header.cols);
   return set;
 }
 

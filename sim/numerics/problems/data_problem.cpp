@@ -233,6 +233,38 @@ class DataProblem final : public Problem<S> {
   mutable tbb::enumerable_thread_specific<ThreadScratch<S>> scratch_;
 };
 
+// The cnn's input shape: problem.image_shape, else the data set's own; C·H·W must be d, and every
+// stage's 2×2 pooling must leave at least one pixel.
+template <class S>
+ImageShape image_shape(const ProblemSpec& spec, const Dataset<S>& train) {
+  const ImageShape own{train.channels, train.height, train.width};
+  ImageShape shape = own;
+  if (!spec.image_shape.empty()) {
+    shape = {spec.image_shape.at(0), spec.image_shape.at(1), spec.image_shape.at(2)};
+    if (own.channels > 0 && (own.channels != shape.channels || own.height != shape.height || own.width != shape.width))
+      throw InputError(fmt::format("problem.image_shape [{}, {}, {}] contradicts the images of {}, which are {}x{}x{}",
+                                   shape.channels, shape.height, shape.width, train.source, own.channels, own.height,
+                                   own.width));
+  }
+  if (shape.channels <= 0)
+    throw InputError(fmt::format("model 'cnn' needs images, but {} has no image shape; set problem.image_shape: "
+                                 "[channels, height, width] (with channels·height·width = {})",
+                                 train.source, train.dim()));
+  if (static_cast<Eigen::Index>(shape.channels) * shape.height * shape.width != train.dim())
+    throw InputError(fmt::format("problem.image_shape [{}, {}, {}] holds {} values, but the samples of {} have {}",
+                                 shape.channels, shape.height, shape.width,
+                                 static_cast<Eigen::Index>(shape.channels) * shape.height * shape.width, train.source,
+                                 train.dim()));
+  const auto halvings = spec.channels.size();
+  int h = shape.height, w = shape.width;
+  for (std::size_t k = 0; k < halvings; ++k) h /= 2, w /= 2;
+  if (h < 1 || w < 1)
+    throw InputError(fmt::format("the cnn's {} stages halve {}x{} images {} times (2x2 max-pooling), leaving no "
+                                 "pixel; use fewer entries in problem.channels",
+                                 halvings, shape.height, shape.width, halvings));
+  return shape;
+}
+
 template <class S>
 std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train) {
   const Eigen::Index d = train.dim();
@@ -255,6 +287,7 @@ std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& 
   }
   if (spec.model == "softmax") return make_softmax_regression<S>(d, C, spec.bias);
   if (spec.model == "mlp") return make_mlp<S>(d, spec.hidden, C);
+  if (spec.model == "cnn") return make_cnn<S>(image_shape(spec, train), spec.channels, spec.residual, spec.hidden, C);
   throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
 }
 

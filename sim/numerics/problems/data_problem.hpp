@@ -59,6 +59,13 @@ template <class S> std::unique_ptr<Model<S>> make_logistic_regression(Eigen::Ind
 template <class S> std::unique_ptr<Model<S>> make_softmax_regression(Eigen::Index d, int classes, bool bias);
 template <class S>
 std::unique_ptr<Model<S>> make_mlp(Eigen::Index d, const std::vector<int>& hidden, int classes);
+struct ImageShape {
+  int channels = 0, height = 0, width = 0;
+};
+// channels: conv stages; hidden: widths of the fully connected head (cnn.cpp).
+template <class S>
+std::unique_ptr<Model<S>> make_cnn(ImageShape image, const std::vector<int>& channels, bool residual,
+                                   const std::vector<int>& hidden, int classes);
 
 // The problem for spec.model (not "synthetic") on `data` split as `partitions` (one sorted row
 // list per worker). Throws ValidationError("batch_size", ...) when a batch exceeds a partition,

@@ -1,5 +1,6 @@
 // ProblemSpec::validate(): every rule of the `problem:` section that needs no data. Field names are
 // relative to that section; the config layer adds the path and the file position.
+#include <algorithm>
 #include <array>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,10 +34,21 @@ void require_at_least(const std::string& field, long long v, long long low) {
 
 void ProblemSpec::validate() const {
   require_one_of("model", model,
-                 std::array<std::string_view, 5>{"synthetic", "least-squares", "logistic", "softmax", "mlp"});
+                 std::array<std::string_view, 6>{"synthetic", "least-squares", "logistic", "softmax", "mlp", "cnn"});
   for (std::size_t k = 0; k < hidden.size(); ++k)
     if (hidden[k] < 1)
       throw ValidationError("hidden", fmt::format("every layer width must be >= 1, got {} at position {}", hidden[k], k));
+  if (model == "cnn") {
+    if (channels.empty()) throw ValidationError("channels", "the cnn needs at least one convolution stage");
+    for (std::size_t k = 0; k < channels.size(); ++k)
+      if (channels[k] < 1)
+        throw ValidationError("channels",
+                              fmt::format("every stage's channel count must be >= 1, got {} at position {}", channels[k], k));
+    if (!image_shape.empty() &&
+        (image_shape.size() != 3 || *std::min_element(image_shape.begin(), image_shape.end()) < 1))
+      throw ValidationError("image_shape", fmt::format("must be [channels, height, width], each >= 1, got [{}]",
+                                                       fmt::join(image_shape, ", ")));
+  }
   require_non_negative("l2", l2);
   if (batch_size) require_at_least("batch_size", *batch_size, 1);
   require_at_least("eval_train_samples", eval_train_samples, 0);
