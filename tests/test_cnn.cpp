@@ -186,12 +186,12 @@ TEST_CASE("max-pooling keeps the first maximum and routes the gradient to it, th
     }
   const double bias[2] = {-1, 0.5};
   std::vector<double> out(4);
-  std::vector<std::uint8_t> arg(4);
+  std::vector<cnn::PoolIndex> arg(4);
   cnn::bias_relu_max_pool2x2(in.data(), bias, C, H, W, 1, out.data(), arg.data());
   // Output pixel (0,0): ch0 max 5 at (0,1) → 4; ch1 max −2 at (1,0) → relu(−1.5) = 0.
   // Output pixel (0,1): ch0 max 2, tie at (0,0) and (0,1) and (1,0) → first, 1; ch1 max 7 at (1,0) → 7.5.
   CHECK(out == std::vector<double>{4, 0, 1, 7.5});
-  CHECK(arg == std::vector<std::uint8_t>{1, 2, 0, 2});
+  CHECK(arg == std::vector<cnn::PoolIndex>{1, 2, 0, 2});
 
   std::vector<double> grad_out{10, 20, 30, 40}, grad_in(in.size(), -99.0), bias_grad{0.5, 0.5};
   cnn::bias_relu_max_pool2x2_backward(out.data(), arg.data(), grad_out.data(), C, H, W, 1, grad_in.data(),

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "csgd/event_engine.hpp"
@@ -70,8 +71,9 @@ class Router {
 
  private:
   const PhysicalTopology* topology_;
+  std::vector<int> adjacency_start_, adjacency_link_;  // outgoing links per node (CSR), by target id
   std::vector<std::vector<int>> parent_link_;  // per source: the link into each node on its tree
-  std::vector<std::vector<std::vector<int>>> paths_;
+  std::vector<std::unordered_map<int, std::vector<int>>> paths_;  // per source: the routes asked for
 };
 
 // Network model: `send` moves `bytes` from one host to another and calls `done` when the last

@@ -1,5 +1,6 @@
-// The event engine: a binary min-heap on (time, priority, seq) over one vector, and a step that
-// pops and runs the earliest event. Nothing model-specific belongs here.
+// The event engine: a binary min-heap on (time, priority, seq) over small keys, the actions in a
+// reusable slot pool, and a step that pops and runs the earliest event. Nothing model-specific
+// belongs here.
 #include "csgd/event_engine.hpp"
 
 #include <algorithm>
@@ -9,31 +10,47 @@
 #include <utility>
 
 namespace csgd {
+namespace {
 
 // "a runs after b": the heap comparator that keeps the earliest event at the front.
-bool EventEngine::later(const Entry& a, const Entry& b) {
-  if (a.time != b.time) return a.time > b.time;
-  if (a.priority != b.priority) return a.priority > b.priority;
-  return a.seq > b.seq;
-}
+struct Later {
+  template <class Key> bool operator()(const Key& a, const Key& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    if (a.priority != b.priority) return a.priority > b.priority;
+    return a.seq > b.seq;
+  }
+};
+
+}  // namespace
 
 void EventEngine::schedule_at(double time, Action action, int priority) {
   if (!std::isfinite(time) || time < now_)
     throw std::logic_error("EventEngine: cannot schedule an event at t = " + std::to_string(time) +
                            " s (the clock reads " + std::to_string(now_) + " s)");
-  heap_.push_back(Entry{time, priority, next_seq_++, std::move(action)});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(actions_.size());
+    actions_.push_back(std::move(action));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    actions_[slot] = std::move(action);
+  }
+  heap_.push_back(Key{time, next_seq_++, priority, slot});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
 bool EventEngine::step() {
   if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), later);
-  // Moved out before it runs: the action may schedule events and so reallocate the heap.
-  Entry next = std::move(heap_.back());
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  const Key next = heap_.back();
   heap_.pop_back();
+  // Moved out before it runs: the action may schedule events and so grow the pool.
+  Action action = std::move(actions_[next.slot]);
+  free_slots_.push_back(next.slot);
   now_ = next.time;
   ++processed_;
-  next.action();
+  action();
   return true;
 }
 

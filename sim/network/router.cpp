@@ -2,6 +2,7 @@
 // so that equal-length paths resolve towards lower ids, the same way on every run.
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,8 +12,7 @@
 namespace csgd {
 namespace {
 
-// Outgoing directed links grouped by node (CSR), each group sorted by target node. Rebuilt per
-// BFS: it costs as much as the BFS itself and keeps the Router to its declared members.
+// Outgoing directed links grouped by node (CSR), each group sorted by target node.
 struct Adjacency {
   std::vector<int> start, link;
 };
@@ -39,15 +39,14 @@ Adjacency outgoing(const PhysicalTopology& t) {
 }
 
 // parent[v] = the directed link by which the BFS from `source` first reached v (−1: none).
-std::vector<int> bfs_tree(const PhysicalTopology& t, int source) {
-  const Adjacency adj = outgoing(t);
+std::vector<int> bfs_tree(const PhysicalTopology& t, std::span<const int> start, std::span<const int> link, int source) {
   std::vector<int> parent(static_cast<std::size_t>(t.nodes), -1), queue{source};
   std::vector<bool> seen(static_cast<std::size_t>(t.nodes), false);
   seen[static_cast<std::size_t>(source)] = true;
   for (std::size_t head = 0; head < queue.size(); ++head) {
     const auto u = static_cast<std::size_t>(queue[head]);
-    for (int i = adj.start[u]; i < adj.start[u + 1]; ++i) {
-      const int e = adj.link[static_cast<std::size_t>(i)];
+    for (int i = start[u]; i < start[u + 1]; ++i) {
+      const int e = link[static_cast<std::size_t>(i)];
       const auto v = static_cast<std::size_t>(t.links[static_cast<std::size_t>(e)].to);
       if (seen[v]) continue;
       seen[v] = true;
@@ -68,19 +67,21 @@ void check_host(const PhysicalTopology& t, int host) {
 Router::Router(const PhysicalTopology& topology)
     : topology_(&topology),
       parent_link_(static_cast<std::size_t>(topology.hosts)),
-      paths_(static_cast<std::size_t>(topology.hosts)) {}
+      paths_(static_cast<std::size_t>(topology.hosts)) {
+  Adjacency adj = outgoing(topology);
+  adjacency_start_ = std::move(adj.start);
+  adjacency_link_ = std::move(adj.link);
+}
 
 std::span<const int> Router::path(int src_host, int dst_host) {
   check_host(*topology_, src_host);
   check_host(*topology_, dst_host);
   if (src_host == dst_host) return {};
   const auto s = static_cast<std::size_t>(src_host);
-  auto& paths = paths_[s];
-  if (paths.empty()) paths.resize(static_cast<std::size_t>(topology_->hosts));
-  auto& path = paths[static_cast<std::size_t>(dst_host)];
+  auto& path = paths_[s][dst_host];
   if (path.empty()) {  // a path between different hosts has at least one link: empty means not yet built
     auto& parent = parent_link_[s];
-    if (parent.empty()) parent = bfs_tree(*topology_, src_host);
+    if (parent.empty()) parent = bfs_tree(*topology_, adjacency_start_, adjacency_link_, src_host);
     for (int v = dst_host; v != src_host;) {
       const int e = parent[static_cast<std::size_t>(v)];
       if (e < 0)

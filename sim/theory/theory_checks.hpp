@@ -85,6 +85,9 @@ class CheckRunner {
   // The configuration `run` would use for seed 1 (to read constants without running).
   ExperimentConfig config(const std::string& file, std::vector<std::string> overrides) const;
 
+  // Appends a decided row to the section and reports it through settings.on_row.
+  void emit(CheckSection& section, CheckRow row);
+
   std::int64_t runs() const { return runs_; }
   const CheckSettings& settings() const { return settings_; }
 

@@ -152,6 +152,10 @@ class Cnn final : public Model<S> {
     sc->delta[0].resize(widest_fc, b);
     sc->delta[1].resize(widest_fc, b);
     sc->ones = Vector<S>::Ones(std::max(largest_pixels, b));
+    Index largest_conv = 0;
+    for (const Stage& s : stages_)
+      for (const Conv* c : convs(s)) largest_conv = std::max(largest_conv, c->cout * c->fan_in());
+    sc->weights_t.resize(largest_conv);
     return sc;
   }
 
@@ -212,7 +216,7 @@ class Cnn final : public Model<S> {
     Matrix<S> cols_a, z;  // im2col of the input; conv_a output (pre-pooling, or Y with residual)
     Matrix<S> cols_b, r, cols_c, zc;  // residual only: im2col of Y, R, im2col of R, T
     Matrix<S> pooled, grad_pooled;    // the stage output X' and the gradient w.r.t. it
-    std::vector<std::uint8_t> arg;    // argmax of each pooling window
+    std::vector<cnn::PoolIndex> arg;  // argmax of each pooling window
   };
   struct Scratch final : ModelScratch {
     std::vector<StageBuffers> stage;
@@ -220,6 +224,7 @@ class Cnn final : public Model<S> {
     std::vector<Matrix<S>> h;    // FC outputs; the last holds the logits, then δ_L
     Matrix<S> delta[2];          // FC hidden δ, ping-pong
     Vector<S> ones;
+    Vector<S> weights_t;         // ∇W of one conv, transposed
   };
 
   std::vector<const Conv*> convs(const Stage& s) const {
@@ -243,8 +248,15 @@ class Cnn final : public Model<S> {
   void conv_backward(std::span<const S> x, const Conv& c, const Stage& s, Index b, const S* delta, Matrix<S>& cols,
                      std::span<S> g, S* grad_input, bool bias_done, Scratch& sc) const {
     const Index n = s.pixels() * b;
-    const ConstMap d(delta, c.cout, n);
-    MutMap(g.data() + c.weights, c.cout, c.fan_in()).noalias() += d * ConstMap(cols.data(), c.fan_in(), n).transpose();
+    const ConstMap d(delta, c.cout, n), im(cols.data(), c.fan_in(), n);
+    MutMap gw(g.data() + c.weights, c.cout, c.fan_in());
+    if (c.fan_in() > c.cout) {  // Eigen's GEMM is faster with the longer side as rows (and no transposed packing)
+      MutMap wt(sc.weights_t.data(), c.fan_in(), c.cout);
+      wt.noalias() = im * d.transpose();
+      gw += wt.transpose();
+    } else {
+      gw.noalias() += d * im.transpose();
+    }
     if (!bias_done) VecMap(g.data() + c.bias, c.cout).noalias() += d * sc.ones.head(n);
     if (grad_input == nullptr) return;
     MutMap(cols.data(), c.fan_in(), n).noalias() = weights(x, c).transpose() * d;

@@ -30,7 +30,7 @@ struct MapLayout {
 template <class S>
 void im2col3x3(const S* src, const MapLayout& m, Index samples, S* cols) {
   const Index C = m.C, H = m.H, W = m.W, rows = 9 * C;
-  const bool nhwc = m.channel_stride == 1 && m.pixel_stride == C;
+  const bool nhwc = (m.channel_stride == 1 || C == 1) && m.pixel_stride == C;
   for (Index s = 0; s < samples; ++s) {
     const S* image = src + s * m.sample_stride;
     for (Index y = 0; y < H; ++y) {
@@ -94,13 +94,16 @@ void col2im3x3_add(const S* cols, Index C, Index H, Index W, Index samples, S* i
   }
 }
 
+// Argmax of a 2×2 pooling window: dy·2 + dx. As wide as a float, so the loops vectorise.
+using PoolIndex = std::int32_t;
+
 // out = relu(maxpool2x2(in) + bias) on NHWC maps: out is C × (H/2)·(W/2) per sample (floor: an
 // odd last row or column is dropped). Since x ↦ relu(x + b) is monotone, this equals pooling
 // relu(in + bias), so the full-resolution activation is never formed. arg holds, per output value,
 // the window position dy·2 + dx of the maximum (the first one on ties, in that order).
 template <class S>
 void bias_relu_max_pool2x2(const S* in, const S* bias, Index C, Index H, Index W, Index samples, S* out,
-                           std::uint8_t* arg) {
+                           PoolIndex* arg) {
   const Index Ho = H / 2, Wo = W / 2;
   for (Index s = 0; s < samples; ++s)
     for (Index y = 0; y < Ho; ++y)
@@ -111,15 +114,16 @@ void bias_relu_max_pool2x2(const S* in, const S* bias, Index C, Index H, Index W
         const S* p11 = p10 + C;
         const Index o = ((s * Ho + y) * Wo + x) * C;
         S* q = out + o;
-        std::uint8_t* a = arg + o;
+        PoolIndex* a = arg + o;
+        // Branch-free (max and 0/1 arithmetic), so that GCC vectorises it without -fno-trapping-math.
+#pragma GCC ivdep
         for (Index c = 0; c < C; ++c) {
-          S m = p00[c];
-          std::uint8_t k = 0;
-          if (p01[c] > m) m = p01[c], k = 1;
-          if (p10[c] > m) m = p10[c], k = 2;
-          if (p11[c] > m) m = p11[c], k = 3;
-          q[c] = std::max(m + bias[c], S(0));
-          a[c] = k;
+          const S v0 = p00[c], v1 = p01[c], v2 = p10[c], v3 = p11[c];
+          const S m01 = std::max(v0, v1), m23 = std::max(v2, v3);  // std::max keeps the first on ties
+          const auto k01 = static_cast<PoolIndex>(v1 > v0), k23 = static_cast<PoolIndex>(2 + (v3 > v2));
+          const auto second = static_cast<PoolIndex>(m23 > m01);
+          q[c] = std::max(std::max(m01, m23) + bias[c], S(0));
+          a[c] = k01 + second * (k23 - k01);
         }
       }
 }
@@ -128,28 +132,29 @@ void bias_relu_max_pool2x2(const S* in, const S* bias, Index C, Index H, Index W
 // grad_out at the argmax of each window whose output is > 0, and 0 everywhere else (including a
 // dropped odd row or column); bias_grad[c] += Σ of the routed values of channel c (may be null).
 template <class S>
-void bias_relu_max_pool2x2_backward(const S* out, const std::uint8_t* arg, const S* grad_out, Index C, Index H,
+void bias_relu_max_pool2x2_backward(const S* out, const PoolIndex* arg, const S* grad_out, Index C, Index H,
                                     Index W, Index samples, S* grad_in, S* bias_grad) {
   const Index Ho = H / 2, Wo = W / 2;
   if (H % 2 != 0 || W % 2 != 0) std::fill_n(grad_in, C * H * W * samples, S(0));
   for (Index s = 0; s < samples; ++s)
     for (Index y = 0; y < Ho; ++y)
       for (Index x = 0; x < Wo; ++x) {
-        S* p[4];
-        p[0] = grad_in + ((s * H + 2 * y) * W + 2 * x) * C;
-        p[1] = p[0] + C;
-        p[2] = p[0] + W * C;
-        p[3] = p[2] + C;
+        S* p0 = grad_in + ((s * H + 2 * y) * W + 2 * x) * C;
+        S* p1 = p0 + C;
+        S* p2 = p0 + W * C;
+        S* p3 = p2 + C;
         const Index o = ((s * Ho + y) * Wo + x) * C;
         const S* q = out + o;
         const S* g = grad_out + o;
-        const std::uint8_t* a = arg + o;
+        const PoolIndex* a = arg + o;
+#pragma GCC ivdep
         for (Index c = 0; c < C; ++c) {
           const S v = q[c] > S(0) ? g[c] : S(0);
-          p[0][c] = a[c] == 0 ? v : S(0);
-          p[1][c] = a[c] == 1 ? v : S(0);
-          p[2][c] = a[c] == 2 ? v : S(0);
-          p[3][c] = a[c] == 3 ? v : S(0);
+          const PoolIndex k = a[c];
+          p0[c] = k == 0 ? v : S(0);
+          p1[c] = k == 1 ? v : S(0);
+          p2[c] = k == 2 ? v : S(0);
+          p3[c] = k == 3 ? v : S(0);
         }
         if (bias_grad != nullptr)
           for (Index c = 0; c < C; ++c) bias_grad[c] += q[c] > S(0) ? g[c] : S(0);
