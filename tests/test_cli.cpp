@@ -106,3 +106,14 @@ TEST_CASE("csgd topo reports a ring's spectrum and Theorem 3's bound") {
   CHECK(run("topo torus --workers 10 --dims 3x3", tmp).code == 2);
   CHECK(run("topo moebius", tmp).code == 2);
 }
+
+TEST_CASE("a dry run validates every run and writes nothing") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "good.yaml", std::string(kGood) + "sweep: {algorithm.momentum: [0.0, 0.5]}\n");
+  const auto r = run("run " + (tmp / "good.yaml").string() + " --dry-run --out " + (tmp / "res").string(), tmp);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("2 runs valid") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp / "res"));
+  write_file(tmp / "bad.yaml", std::string(kGood) + "sweep: {algorithm.momentum: [0.0, 1.5]}\n");
+  CHECK(run("run " + (tmp / "bad.yaml").string() + " --dry-run", tmp).code == 2);
+}

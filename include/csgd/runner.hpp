@@ -19,6 +19,7 @@ struct RunOptions {
   bool progress = false;          // live progress line on stderr
   bool trace = false;             // write trace.json (Chrome trace-event format) per run
   bool timing_only = false;       // run the cluster clock alone: no gradients, no model
+  bool dry_run = false;           // validate and build every run, then stop (nothing written)
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT: stop cleanly, mark interrupted
   std::function<void()> on_prepared;  // every run validated and built; training starts next
   std::function<void(const struct RunResult&)> on_run_done;  // e.g. print the run's report

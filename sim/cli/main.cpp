@@ -13,7 +13,7 @@ constexpr const char* kUsage =
     "\n"
     "Usage:\n"
     "  csgd run FILE.yaml [--set key.path=value]... [--threads N] [--out DIR] [--quiet] [--force]\n"
-    "                     [--trace] [--timing-only]\n"
+    "                     [--trace] [--timing-only] [--dry-run]\n"
     "  csgd topo NAME [--workers N] [--dims 4x4] [--beta 0.9] [--L 1] [--json] ...\n"
     "  csgd bound --L 1 --sigma 1 --kappa 0 --beta 0.9 --gamma 0.01 --I 8 --N 8 --T 1000 --f0 10\n"
     "  csgd bound --from FILE.yaml       (the quantities of a synthetic experiment)\n"

@@ -41,6 +41,7 @@ po::options_description run_options() {
       ("trace", "also write trace.json per run: compute and communication spans per worker "
                 "(Chrome trace-event format; open in Perfetto)")
       ("timing-only", "simulate the cluster clock alone (no gradients): what-if timing at any N")
+      ("dry-run", "check the file and build every run (data, W, topology), then stop without writing anything")
       ("quiet,q", "print nothing but errors");
   return o;
 }
@@ -91,6 +92,7 @@ int run_command(int argc, const char* const* argv) {
   options.force = vm.count("force") > 0;
   options.trace = vm.count("trace") > 0;
   options.timing_only = vm.count("timing-only") > 0;
+  options.dry_run = vm.count("dry-run") > 0;
   options.quiet = vm.count("quiet") > 0;
   options.progress = !options.quiet && isatty(STDERR_FILENO);
   options.interrupt = &g_interrupted;
@@ -111,6 +113,14 @@ int run_command(int argc, const char* const* argv) {
   for (const auto& r : results) {
     if (r.status == RunStatus::diverged) code = exit_diverged;
     if (r.status == RunStatus::interrupted) code = exit_interrupted;
+  }
+  if (options.dry_run) {
+    if (!options.quiet) {
+      for (const auto& run : plan.runs) std::printf("  %s\n", run.run_name.c_str());
+      std::printf("dry run: %zu run%s valid; nothing was trained or written\n", plan.runs.size(),
+                  plan.runs.size() == 1 ? "" : "s");
+    }
+    return 0;
   }
   if (!options.quiet && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
   if (!options.quiet) {

@@ -118,6 +118,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   }
 
   if (options.on_prepared) options.on_prepared();
+  if (options.dry_run) return {};
   const bool sweep = !plan.sweep_keys.empty();
   std::string combined;
   if (sweep) combined = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());

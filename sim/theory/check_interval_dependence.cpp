@@ -3,6 +3,8 @@
 // should grow with exponent 1 (κ = 0) and 2 (σ = 0), each within ±0.35.
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 

@@ -85,7 +85,7 @@ CheckSection check_theorem_bounds(CheckRunner& runner) {
         row.case_name = name;
         row.predicted = fmt::format("≤ {}", fmt_num(bound));
         row.measured = fmt_mean_se(m.mean, m.se);
-        row.ratio = fmt::format("{:.3f} (SE/bound {:.1%})", ratio, m.se / bound);
+        row.ratio = fmt::format("{:.3f} (SE/bound {:.1f}%)", ratio, 100 * m.se / bound);
         row.verdict = conditions && below && precise ? Verdict::pass : Verdict::fail;
         if (!conditions) row.ratio += "; conditions of the theorem violated";
         runner.emit(s, row);

@@ -51,7 +51,7 @@ using cnn::Index;
 using cnn::MapLayout;
 
 // Samples per forward/backward pass; a batch of more columns is processed in pieces of this size.
-constexpr Index kMicroBatch = 32;
+constexpr Index kMicroBatch = 16;
 
 struct Conv {
   Index cin = 0, cout = 0;
