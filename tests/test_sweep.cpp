@@ -88,3 +88,12 @@ sweep:
   CHECK(plan.runs[1].config.algorithm.mixing.topology == "line");
   CHECK(plan.runs[1].config.algorithm.lr.initial == 0.1);
 }
+
+TEST_CASE("--set replaces a whole map, where a sweep value would merge") {
+  const char* text = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\n";
+  const auto plan = load_experiment_text(text, "r.yaml", {"stop={iterations: 20}"});
+  CHECK(*plan.runs[0].config.stop.iterations == 20);
+  CHECK_THROWS_WITH_AS(load_experiment_text(std::string(text) + "eval: {every_iterations: 5}\n", "r.yaml",
+                                            {"eval={every_epochs: 1}"}),
+                       doctest::Contains("synthetic problem has no epochs"), csgd::InputError);
+}

@@ -112,8 +112,8 @@ int check_command(int argc, const char* const* argv) {
   std::optional<tbb::global_control> limit;
   if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
 
-  std::string command = "csgd check theory";
-  for (int k = 2; k < argc; ++k) command += std::string(" ") + argv[k];
+  std::string command = "csgd check";
+  for (int k = 1; k < argc; ++k) command += fmt::format(" {}", argv[k]);
   const auto start = std::chrono::steady_clock::now();
   Scratch scratch;
   settings.scratch_dir = scratch.path();

@@ -47,9 +47,11 @@ const char* shorthand_key(const std::string& path) {
   return nullptr;
 }
 
-// Sets root[a][b][c] = value for path "a.b.c", creating maps on the way. yaml-cpp nodes are
+// Sets root[a][b][c] = value for path "a.b.c", creating maps on the way; with `merge_maps` a map
+// value merges into a map already there (sweeps) instead of replacing it (--set). yaml-cpp nodes are
 // handles: walking uses reset(), since assignment would overwrite the referenced node.
-void set_path(YAML::Node root, const std::string& path, const YAML::Node& value, const std::string& origin) {
+void set_path(YAML::Node root, const std::string& path, const YAML::Node& value, const std::string& origin,
+              bool merge_maps) {
   const auto parts = split_path(path);
   if (parts.empty() || std::find(parts.begin(), parts.end(), "") != parts.end())
     throw InputError(fmt::format("{}: '{}' is not a key path like algorithm.momentum", origin, path));
@@ -71,10 +73,10 @@ void set_path(YAML::Node root, const std::string& path, const YAML::Node& value,
     YAML::Node child = cur[parts[k]];
     cur.reset(child);
   }
-  // A map merges into a map already there, so one sweep axis can vary several keys together:
+  // A sweep's map merges, so one axis can vary several keys together:
   // algorithm: [{sync_interval: 8}, {name: decentralized-momentum}].
   YAML::Node existing = cur[parts.back()];
-  if (value.IsMap() && existing.IsDefined() && existing.IsMap()) {
+  if (merge_maps && value.IsMap() && existing.IsDefined() && existing.IsMap()) {
     for (const auto& entry : value) existing[entry.first.as<std::string>()] = entry.second;
   } else {
     cur[parts.back()] = value;
@@ -187,7 +189,7 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
     std::vector<std::pair<std::string, std::string>> origins;
     for (std::size_t k = 0; k < axes.size(); ++k) {
       const YAML::Node value = root["sweep"][axes[k].key][index[k]];
-      set_path(root, axes[k].key, value, file);
+      set_path(root, axes[k].key, value, file, true);
       labels.push_back(axes[k].label + "=" + value_label(value));
       YAML::Emitter flow;
       flow << YAML::Flow << value;
@@ -196,7 +198,7 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
     auto source = std::make_shared<ConfigSource>(file, root);
     for (const auto& o : overrides) {
       if (o.path.rfind("sweep.", 0) == 0) continue;
-      set_path(root, o.path, o.value, o.origin);
+      set_path(root, o.path, o.value, o.origin, false);
       source->mark_override(o.path, o.origin);
     }
     YAML::Node mirror(YAML::NodeType::Map);

@@ -179,7 +179,7 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
 
   s.notes.push_back(fmt::format(
       "Problem: synthetic, m = 10, a = 0.001, λ = 0.0045 (L = 0.01, non-convex), β = {}. (A) N = 9, start at the "
-      "minimiser (f(x̄⁰) − f* = 0), σ = 0.05, κ = 6, γ = {} (Theorem 3's limit on the line, the smallest gap, is "
+      "minimiser (f(x̄⁰) − f* = 0), σ = 0.05, κ = 10, γ = {} (Theorem 3's limit on the line, the smallest gap, is "
       "6.735e-3) and γ/2, T = {}. Floors are compared seed by seed (same problem, same noise streams): the mean of "
       "log(floor_next/floor_prev) over seeds must be positive by ≥ {} SE. (B) torus, init_radius 3, σ = 0.2, κ = 0, "
       "γ = √(N/T), T = {}; Theorem 3's step-size condition and Corollary 3's T condition hold at every N.",

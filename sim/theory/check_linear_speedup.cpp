@@ -91,7 +91,10 @@ CheckSection check_linear_speedup(CheckRunner& runner) {
                  fmt::format("Problem: synthetic, m = 10, a = 0.001, λ = 0.0045 (L = {}), σ = 0.2, init_radius 3, β = {}, "
                              "T = {}, γ = √(N/T). Slope: least squares of log(mean) on log N; its ± is the standard "
                              "error propagated from each N's SE over seeds. Every (γ, I, T) satisfies Theorem 1's "
-                             "conditions and the corollary's T ≥ … condition.",
+                             "conditions and the corollary's T ≥ … condition. Communication skipping moves the "
+                             "measurement by well under 1% here (compare the tables): the local models' drift between "
+                             "rounds reaches x̄ only through the curvature of λ·Σφ, at second order, which is the "
+                             "point of Corollary 2.",
                              fmt_num(L), beta, T));
   return s;
 }

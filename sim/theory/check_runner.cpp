@@ -65,9 +65,9 @@ ExperimentConfig CheckRunner::config(const std::string& file, std::vector<std::s
 
 std::vector<SeedRun> CheckRunner::run(const std::string& file, std::vector<std::string> overrides,
                                       const std::string& label) {
-  std::string seeds = "sweep.seed=[";
-  for (int k = 1; k <= K_; ++k) seeds += (k > 1 ? "," : "") + std::to_string(k);
-  overrides.push_back(seeds + "]");
+  std::vector<int> seeds;
+  for (int k = 1; k <= K_; ++k) seeds.push_back(k);
+  overrides.push_back(fmt::format("sweep.seed=[{}]", fmt::join(seeds, ",")));
   const ExperimentPlan plan = load_experiment((settings_.experiments_dir / file).string(), overrides);
   for (const RunPlan& rp : plan.runs) {
     // The checks read exact constants and the exact mean of ||∇f(x̄)||²: only the synthetic
@@ -115,11 +115,11 @@ std::vector<CheckSection> run_theory_checks(const CheckSettings& settings) {
   };
   // Seeds per check: enough in the full set that every standard error is a few per cent of
   // what it is compared with; the fast subset keeps the same thresholds with fewer seeds.
-  const Entry entries[] = {{check_theorem_bounds, 4, 16},
-                           {check_linear_speedup, 4, 16},
-                           {check_interval_dependence, 4, 16},
-                           {check_decentralized_spectral_gap, 6, 16},
-                           {check_momentum_averaging, 8, 32}};
+  const Entry entries[] = {{check_theorem_bounds, 8, 32},
+                           {check_linear_speedup, 8, 32},
+                           {check_interval_dependence, 8, 32},
+                           {check_decentralized_spectral_gap, 16, 48},
+                           {check_momentum_averaging, 16, 64}};
   std::vector<CheckSection> sections;
   for (const Entry& e : entries) {
     const auto start = std::chrono::steady_clock::now();

@@ -104,7 +104,7 @@ CheckSection check_theorem_bounds(CheckRunner& runner) {
   runner.emit(s, tight);
 
   s.notes.push_back(fmt::format(
-      "Problem: synthetic, m = 20, a = 1, λ = 4 (L = 9, non-convex), σ = 2, init_radius 3 (f(x̄⁰) ≈ 14), β = 0.9, "
+      "Problem: synthetic, m = 20, a = 1, λ = 4 (L = 9, non-convex), σ = 2, init_radius 3 (f(x̄⁰) − f* ≈ 25), β = 0.9, "
       "T = {}. A case passes when mean + 2·SE < bound (measured is below the bound by more than two standard errors) "
       "and SE < 10% of the bound, and both conditions of the theorem hold. `predicted` is the seed average of each "
       "seed's right-hand side (f(x̄⁰) depends on the seed's start direction).",

@@ -30,6 +30,7 @@
 //   forward  Z = W·cols            backward  ∇W += δ·colsᵀ,   cols' = Wᵀ·δ then col2im (not for
 // the first conv, whose input needs no gradient); per FC layer 2·n_l·n_{l−1} each for the forward,
 // ∇W and the input gradient (which the head always needs). These GEMMs are flops_per_sample().
+// (∇W is computed as (cols·δᵀ)ᵀ when 9·C_in > C_out: the same FLOPs, ~10% faster in Eigen.)
 // Bias, ReLU and pooling are fused into one pass over the conv output: relu(maxpool(Z) + b) (relu
 // and + b are monotone), keeping the argmax for the backward routing. Batches are cut into micro-
 // batches of kMicroBatch columns (fixed order, so results are deterministic), which bounds the
@@ -207,8 +208,8 @@ class Cnn final : public Model<S> {
   std::string describe() const override {
     std::vector<Index> ch;
     for (const Stage& s : stages_) ch.push_back(s.cout());
-    return fmt::format("cnn {}x{}x{} conv [{}]{} fc {}", image_.channels, image_.height, image_.width, fmt::join(ch, ", "),
-                       residual_ ? " residual" : "", fmt::join(width_, "-"));
+    return fmt::format("cnn {}x{}x{} conv [{}]{} fc {}", image_.channels, image_.height, image_.width,
+                       fmt::join(ch, ", "), residual_ ? " residual" : "", fmt::join(width_, "-"));
   }
 
  private:

@@ -42,8 +42,8 @@ void ProblemSpec::validate() const {
     if (channels.empty()) throw ValidationError("channels", "the cnn needs at least one convolution stage");
     for (std::size_t k = 0; k < channels.size(); ++k)
       if (channels[k] < 1)
-        throw ValidationError("channels",
-                              fmt::format("every stage's channel count must be >= 1, got {} at position {}", channels[k], k));
+        throw ValidationError("channels", fmt::format("every stage's channel count must be >= 1, got {} at position {}",
+                                                      channels[k], k));
     if (!image_shape.empty() &&
         (image_shape.size() != 3 || *std::min_element(image_shape.begin(), image_shape.end()) < 1))
       throw ValidationError("image_shape", fmt::format("must be [channels, height, width], each >= 1, got [{}]",
