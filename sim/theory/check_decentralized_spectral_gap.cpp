@@ -27,11 +27,45 @@ struct FitPoint {
   double measured, f_gap, gamma, sigma, kappa, L;
   std::int64_t T;
   int N;
+  std::string topology;
 };
+
+struct OFit {
+  Eigen::VectorXd c;
+  double rms = 0, worst = 0;  // relative residuals
+  std::size_t rows = 0;
+};
+
+// measured ≈ c1·(f(x̄⁰)−f*)/(γT) + c2·Lγσ²/N + c3·L²γ²σ² + c4·L²γ²κ², c ≥ 0, over the points
+// `use` keeps; each row divided by its measurement so that floors of 1e-8 and averages of 1e-5
+// count alike (relative least squares).
+template <class Keep> OFit fit_o_terms(const std::vector<FitPoint>& points, Keep use) {
+  std::vector<const FitPoint*> kept;
+  for (const auto& p : points)
+    if (use(p)) kept.push_back(&p);
+  Eigen::MatrixXd A(static_cast<Eigen::Index>(kept.size()), 4);
+  Eigen::VectorXd b = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(kept.size()));
+  for (std::size_t j = 0; j < kept.size(); ++j) {
+    const FitPoint& p = *kept[j];
+    const auto r = static_cast<Eigen::Index>(j);
+    A(r, 0) = p.f_gap / (p.gamma * static_cast<double>(p.T));
+    A(r, 1) = p.L * p.gamma * p.sigma * p.sigma / p.N;
+    A(r, 2) = p.L * p.L * p.gamma * p.gamma * p.sigma * p.sigma;
+    A(r, 3) = p.L * p.L * p.gamma * p.gamma * p.kappa * p.kappa;
+    A.row(r) /= p.measured;
+  }
+  OFit f;
+  f.c = nnls(A, b);
+  const Eigen::VectorXd rel = A * f.c - b;
+  f.rms = std::sqrt(rel.squaredNorm() / static_cast<double>(rel.size()));
+  f.worst = rel.cwiseAbs().maxCoeff();
+  f.rows = kept.size();
+  return f;
+}
 
 double bound_inputs_L(const nlohmann::json& summary) { return summary.at("problem_constants").at("L"); }
 
-FitPoint fit_point(const std::vector<SeedRun>& runs, double gamma, std::int64_t T) {
+FitPoint fit_point(const std::vector<SeedRun>& runs, double gamma, std::int64_t T, const std::string& topology) {
   const auto& k = runs.front().summary.at("problem_constants");
   FitPoint p{};
   p.measured = mean_se(column(runs, &SeedRun::mean_grad_norm_sq)).mean;
@@ -42,6 +76,7 @@ FitPoint fit_point(const std::vector<SeedRun>& runs, double gamma, std::int64_t 
   p.L = k.at("L");
   p.T = T;
   p.N = runs.front().summary.at("workers");
+  p.topology = topology;
   return p;
 }
 
@@ -84,7 +119,7 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
         floors.push_back(column(runs, &SeedRun::mean_grad_norm_sq));
         gaps.push_back(runs.front().summary.at("mixing").at("spectral_gap"));
         conditions = conditions && theorem3_gamma_holds(runs.front(), gamma, beta);
-        points.push_back(fit_point(runs, gamma, T_A));
+        points.push_back(fit_point(runs, gamma, T_A, topology));
         const MeanSe m = mean_se(floors.back());
         floor_table.push_back(fmt::format("| {} | {} | {} | {:.4f} | {} |", option, fmt_num(gamma), topology, gaps.back(),
                                           fmt_mean_se(m.mean, m.se)));
@@ -130,7 +165,7 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
       const double sqrt_rho = runs.front().summary.at("mixing").at("sqrt_rho");
       const Algorithm2Conditions a2 = algorithm2_conditions(in, sqrt_rho);
       conditions = conditions && a2.gamma_condition.holds() && static_cast<double>(T_B) >= a2.T_min_corollary3;
-      points.push_back(fit_point(runs, gamma, T_B));
+      points.push_back(fit_point(runs, gamma, T_B, "torus"));
       const MeanSe m = mean_se(column(runs, &SeedRun::mean_grad_norm_sq));
       Ns.push_back(N);
       means.push_back(m.mean);
@@ -151,31 +186,19 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
     runner.emit(s, row);
   }
 
-  // The O-terms' constants: measured ≈ c1·(f(x̄⁰)−f*)/(γT) + c2·Lγσ²/N + c3·L²γ²σ² + c4·L²γ²κ², c ≥ 0,
-  // over every configuration of this check (seed means), each row divided by its measurement so
-  // that floors of 1e-7 and averages of 1e-4 count alike (relative least squares).
-  Eigen::MatrixXd A(static_cast<Eigen::Index>(points.size()), 4);
-  Eigen::VectorXd b(static_cast<Eigen::Index>(points.size()));
-  for (std::size_t j = 0; j < points.size(); ++j) {
-    const FitPoint& p = points[j];
-    const auto r = static_cast<Eigen::Index>(j);
-    A(r, 0) = p.f_gap / (p.gamma * static_cast<double>(p.T));
-    A(r, 1) = p.L * p.gamma * p.sigma * p.sigma / p.N;
-    A(r, 2) = p.L * p.L * p.gamma * p.gamma * p.sigma * p.sigma;
-    A(r, 3) = p.L * p.L * p.gamma * p.gamma * p.kappa * p.kappa;
-    A.row(r) /= p.measured;
-    b(r) = 1;
-  }
-  const Eigen::VectorXd c = nnls(A, b);
-  const Eigen::VectorXd rel = A * c - b;
-  const double rms = std::sqrt(rel.squaredNorm() / static_cast<double>(rel.size()));
-  CheckRow fit;
-  fit.case_name = fmt::format("O-term constants, NNLS over {} configurations", points.size());
-  fit.predicted = "c1/(γT)·(f(x̄⁰)−f*) + c2·Lγσ²/N + c3·L²γ²σ² + c4·L²γ²κ²";
-  fit.measured = fmt::format("c1 = {}, c2 = {}, c3 = {}, c4 = {}", fmt_num(c(0)), fmt_num(c(1)), fmt_num(c(2)), fmt_num(c(3)));
-  fit.ratio = fmt::format("relative RMS residual {:.1f}%, max {:.1f}%", 100 * rms, 100 * rel.cwiseAbs().maxCoeff());
-  fit.verdict = Verdict::info;
-  runner.emit(s, fit);
+  // The O-terms' constants over every configuration, then without the line (see the notes).
+  const auto emit_fit = [&](const OFit& f, const std::string& which) {
+    CheckRow row;
+    row.case_name = fmt::format("O-term constants, NNLS over {} configurations{}", f.rows, which);
+    row.predicted = "c1·(f(x̄⁰)−f*)/(γT) + c2·Lγσ²/N + c3·L²γ²σ² + c4·L²γ²κ²";
+    row.measured = fmt::format("c1 = {}, c2 = {}, c3 = {}, c4 = {}", fmt_num(f.c(0)), fmt_num(f.c(1)), fmt_num(f.c(2)),
+                               fmt_num(f.c(3)));
+    row.ratio = fmt::format("relative RMS residual {:.1f}%, worst {:.1f}%", 100 * f.rms, 100 * f.worst);
+    row.verdict = Verdict::info;
+    runner.emit(s, row);
+  };
+  emit_fit(fit_o_terms(points, [](const FitPoint&) { return true; }), "");
+  emit_fit(fit_o_terms(points, [](const FitPoint& p) { return p.topology != "line"; }), " (without the line)");
 
   s.notes.push_back(fmt::format(
       "Problem: synthetic, m = 10, a = 0.001, λ = 0.0045 (L = 0.01, non-convex), β = {}. (A) N = 9, start at the "
@@ -194,8 +217,12 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
       "options), each equation divided by its measurement (relative residuals), features (f(x̄⁰)−f*)/(γT), Lγσ²/N, "
       "L²γ²σ², L²γ²κ² so the c's are dimensionless and comparable with Theorem 1's 2(1−β), 1/(1−β)², 4I/(1−β)², "
       "9I²/(1−β)². Theorem 3 hides a dependence on √ρ in these constants; one set of c's over four topologies is a "
-      "summary, and part A's rows show that dependence directly. The spread between topologies reaches x̄ only "
-      "through the curvature of λ·Σφ, so on this problem the γ²κ² term is small next to its worst case.");
+      "summary, and part A's rows show that dependence directly. The spread between workers reaches x̄ only "
+      "through the curvature of λ·Σφ, so on this problem the γ²κ² term is small next to its worst case. The fit over "
+      "every configuration is loose because of the line: its floor grows far faster than γ² between γ/2 and γ (its "
+      "workers' spread reaches the non-convex band of φ), and its average from the minimiser is still rising with T "
+      "(x̄ settles slowly where that spread flattens the averaged curvature), so no single set of O-constants "
+      "describes it; without the line the same four terms fit the rest closely.");
   return s;
 }
 

@@ -1,13 +1,17 @@
 // Runs the theory checks' experiments through the real program path and collects each seed's
 // summary.json; runs the five checks in order.
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
+#include <tbb/task_arena.h>
 
 #include "csgd/errors.hpp"
 #include "csgd/problem.hpp"
@@ -78,11 +82,39 @@ std::vector<SeedRun> CheckRunner::run(const std::string& file, std::vector<std::
     if (!rp.config.stop.iterations || rp.config.stop.target_grad_norm_sq || rp.config.stop.target_loss)
       throw InputError(fmt::format("{}: the theory checks need stop.iterations (T) and no early-stop target", plan.file));
   }
-  RunOptions options;
-  options.out_dir = settings_.scratch_dir / fmt::format("{:04d}-{}", batch_++, folder_name(label));
-  options.quiet = true;
-  options.force = true;
-  const std::vector<RunResult> results = run_experiment(plan, options);
+  // Seeds are dealt round-robin to `parts` sub-plans that run side by side, each in a one-slot
+  // task arena (its parallel loops run serially) and its own folder (sweep.csv is per folder).
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t parts = std::min<std::size_t>(plan.runs.size(), settings_.threads > 0 ? static_cast<std::size_t>(settings_.threads) : cores);
+  const std::filesystem::path folder = settings_.scratch_dir / fmt::format("{:04d}-{}", batch_++, folder_name(label));
+  std::vector<ExperimentPlan> sub(parts, plan);
+  for (std::size_t p = 0; p < parts; ++p) {
+    sub[p].runs.clear();
+    for (std::size_t k = p; k < plan.runs.size(); k += parts) sub[p].runs.push_back(plan.runs[k]);
+  }
+  std::vector<std::vector<RunResult>> sub_results(parts);
+  std::vector<std::exception_ptr> errors(parts);
+  const auto work = [&](std::size_t p) {
+    try {
+      RunOptions options;
+      options.out_dir = folder / fmt::format("part-{}", p);
+      options.quiet = true;
+      options.force = true;
+      tbb::task_arena arena(1);
+      arena.execute([&] { sub_results[p] = run_experiment(sub[p], options); });
+    } catch (...) {
+      errors[p] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t p = 1; p < parts; ++p) threads.emplace_back(work, p);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  std::vector<RunResult> results(plan.runs.size());
+  for (std::size_t p = 0; p < parts; ++p)
+    for (std::size_t j = 0; j < sub_results[p].size(); ++j) results[p + j * parts] = std::move(sub_results[p][j]);
   std::vector<SeedRun> out;
   for (std::size_t k = 0; k < results.size(); ++k) {
     const RunResult& r = results[k];
@@ -121,7 +153,11 @@ std::vector<CheckSection> run_theory_checks(const CheckSettings& settings) {
                            {check_decentralized_spectral_gap, 16, 48},
                            {check_momentum_averaging, 16, 64}};
   std::vector<CheckSection> sections;
-  for (const Entry& e : entries) {
+  for (std::size_t k = 0; k < std::size(entries); ++k) {
+    const Entry& e = entries[k];
+    const int number = static_cast<int>(k) + 1;
+    if (!settings.only.empty() && std::find(settings.only.begin(), settings.only.end(), number) == settings.only.end())
+      continue;
     const auto start = std::chrono::steady_clock::now();
     CheckRunner runner(settings, e.seeds_fast, e.seeds_full);
     CheckSection s = e.check(runner);

@@ -52,6 +52,11 @@ struct CheckSection {
 struct CheckSettings {
   bool fast = false;                      // the CI subset: fewer seeds, shorter T, same thresholds
   int seeds = 0;                          // K, seeds 1..K; 0: each check's default for fast/full
+  std::vector<int> only;                  // run only these check numbers (1..5); empty: all
+  // Runs at a time, each on one thread (0: one per core). The checks' problems are tiny, so
+  // threads inside a run cost more than they bring; runs are independent and deterministic, so
+  // the results are bit-identical for any value.
+  int threads = 0;
   std::filesystem::path experiments_dir;  // experiments/theory
   std::filesystem::path scratch_dir;      // run folders go here (the caller removes it)
   std::function<void(const CheckSection&, const CheckRow&)> on_row;  // e.g. print it
@@ -104,7 +109,7 @@ CheckSection check_interval_dependence(CheckRunner& runner);
 CheckSection check_decentralized_spectral_gap(CheckRunner& runner);
 CheckSection check_momentum_averaging(CheckRunner& runner);
 
-// All five, in order; `on_row` sees each row as it is decided.
+// All five in order (or settings.only); `on_row` sees each row as it is decided.
 std::vector<CheckSection> run_theory_checks(const CheckSettings& settings);
 
 // DIR/REPORT.md (markdown: summary table, then each check's rows, seeds and notes) and
