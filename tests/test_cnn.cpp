@@ -18,11 +18,14 @@
 #include "numerics/problems/data_problem.hpp"
 #include "support/temp_dir.hpp"
 
+#include "support/data_problem_fixtures.hpp"
+
 using namespace csgd;
 
 namespace {
 
-using Rows = std::vector<std::vector<std::uint32_t>>;
+using testing::all_rows;
+using testing::Rows;
 
 // n Gaussian "images" C×H×W with labels 0..classes−1; the image shape is recorded on the data set.
 template <class S>
@@ -40,12 +43,6 @@ std::shared_ptr<Dataset<S>> make_images(int n, int C, int H, int W, int classes,
   }
   for (int c = 0; c < classes; ++c) data->label_values.push_back(c);
   return data;
-}
-
-Rows all_rows(int n, int N = 1) {
-  std::vector<std::uint32_t> rows(static_cast<std::size_t>(n));
-  std::iota(rows.begin(), rows.end(), 0u);
-  return Rows(static_cast<std::size_t>(N), rows);
 }
 
 ProblemSpec cnn_spec(std::vector<int> channels, std::vector<int> hidden, bool residual) {
@@ -264,19 +261,9 @@ TEST_CASE("float32 and float64 cnns agree on gradients and metrics") {
     spec.batch_size = 40;
     auto p64 = make_data_problem<double>(spec, {d64, d64}, all_rows(50, 2), 5);
     auto p32 = make_data_problem<float>(spec, {d32, d32}, all_rows(50, 2), 5);
-    std::vector<double> x64(static_cast<std::size_t>(p64->dimension()));
-    p64->initial_point(x64);
-    std::vector<float> x32(x64.begin(), x64.end()), g32(x64.size());
-    std::vector<double> g64(x64.size());
-    Rng r64(5, stream::worker(1)), r32(5, stream::worker(1));
-    p64->stochastic_gradient(1, x64, g64, r64);
-    p32->stochastic_gradient(1, x32, g32, r32);
-    double diff = 0, norm = 0;
-    for (std::size_t k = 0; k < g64.size(); ++k) {
-      diff += (g64[k] - g32[k]) * (g64[k] - g32[k]);
-      norm += g64[k] * g64[k];
-    }
-    CHECK(std::sqrt(diff / norm) < 1e-5);
+    std::vector<double> x64;
+    std::vector<float> x32;
+    CHECK(testing::float_double_gradient_gap(*p64, *p32, x64, x32) < 1e-5);
     CHECK(p32->evaluate(x32, {}).train_loss == doctest::Approx(p64->evaluate(x64, {}).train_loss).epsilon(1e-5));
     CHECK(p64->gradient_flops(0) == 40 * make_cnn<double>({1, 8, 8}, {4, 6}, residual, {10}, 3)->flops_per_sample());
   }

@@ -49,9 +49,10 @@ TEST_CASE("the quickstart on a reduced budget lifts test accuracy well above cha
 }
 
 TEST_CASE("results are bit-identical with 1 and 2 threads for every algorithm") {
+  // m·N ≈ 106k parameters: large enough that the workers step in parallel (see training_run.cpp).
   const char* text = R"(name: det
 workers: 4
-problem: {model: mlp, hidden: [16], dataset: {name: generated, samples: 400, test_samples: 100, features: 10, classes: 3},
+problem: {model: mlp, hidden: [256], dataset: {name: generated, samples: 400, test_samples: 100, features: 100, classes: 3},
           partition: {scheme: dirichlet, alpha: 0.5}, batch_size: 8}
 algorithm: {momentum: 0.9, lr: 0.05}
 stop: {iterations: 30}

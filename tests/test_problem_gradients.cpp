@@ -13,11 +13,14 @@
 #include "numerics/problems/data_problem.hpp"
 #include "numerics/problems/synthetic_problem.hpp"
 
+#include "support/data_problem_fixtures.hpp"
+
 using namespace csgd;
 
 namespace {
 
-using Rows = std::vector<std::vector<std::uint32_t>>;
+using testing::all_rows;
+using testing::Rows;
 
 // n Gaussian samples of dimension d. classes > 0: integer labels 0..C−1 (or ±1 when pm_one);
 // classes = 0: regression targets (no class labels).
@@ -53,12 +56,6 @@ std::shared_ptr<Dataset<S>> subset(const Dataset<S>& data, const std::vector<std
     if (!data.classes.empty()) out->classes.push_back(data.classes[rows[j]]);
   }
   return out;
-}
-
-Rows all_rows(int n, int N = 1) {
-  std::vector<std::uint32_t> rows(static_cast<std::size_t>(n));
-  std::iota(rows.begin(), rows.end(), 0u);
-  return Rows(static_cast<std::size_t>(N), rows);
 }
 
 ProblemSpec spec_for(const std::string& model) {
@@ -428,19 +425,9 @@ TEST_CASE("float32 and float64 problems agree on gradients and metrics") {
     auto p64 = make_data_problem<double>(spec, {d, d}, all_rows(200, 2), 5);
     auto p32 = make_data_problem<float>(spec, {f, f}, all_rows(200, 2), 5);
     REQUIRE(p64->dimension() == p32->dimension());
-    std::vector<double> x64(static_cast<std::size_t>(p64->dimension()));
-    p64->initial_point(x64);
-    std::vector<float> x32(x64.begin(), x64.end()), g32(x64.size());
-    std::vector<double> g64(x64.size());
-    Rng r64(5, stream::worker(1)), r32(5, stream::worker(1));
-    p64->stochastic_gradient(1, x64, g64, r64);
-    p32->stochastic_gradient(1, x32, g32, r32);
-    double diff = 0, norm = 0;
-    for (std::size_t k = 0; k < g64.size(); ++k) {
-      diff += (g64[k] - g32[k]) * (g64[k] - g32[k]);
-      norm += g64[k] * g64[k];
-    }
-    CHECK(std::sqrt(diff / norm) < 1e-5);
+    std::vector<double> x64;
+    std::vector<float> x32;
+    CHECK(testing::float_double_gradient_gap(*p64, *p32, x64, x32) < 1e-5);
     const Evaluation e64 = p64->evaluate(x64, {}), e32 = p32->evaluate(x32, {});
     CHECK(e32.train_loss == doctest::Approx(e64.train_loss).epsilon(1e-5));
     CHECK(*e32.test_loss == doctest::Approx(*e64.test_loss).epsilon(1e-5));

@@ -2,7 +2,6 @@
 // (every verdict must pass, with the same thresholds as the full set), the report files, and the
 // command line's bad-input exits.
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 
 #include <cmath>
@@ -56,7 +55,8 @@ TEST_CASE("the slope's standard error propagates each point's error") {
   CHECK(f.slope == doctest::Approx(1));
   CHECK(f.slope_se == doctest::Approx(std::sqrt(0.25 * 0.04 + 0.25 * 0.16)));
   // On log axes a relative error se/y becomes an absolute error of log y.
-  const LineFit g = log_log_slope(std::vector<double>{1, std::exp(1.0)}, std::vector<double>{1, 10}, std::vector<double>{0.1, 1});
+  const LineFit g =
+      log_log_slope(std::vector<double>{1, std::exp(1.0)}, std::vector<double>{1, 10}, std::vector<double>{0.1, 1});
   CHECK(g.slope_se == doctest::Approx(std::sqrt(0.01 + 0.01)));
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("the fast subset of the theory checks passes every check and writes it
     CHECK(s.seeds >= 8);
     CHECK(s.runs > 0);
     for (const CheckRow& r : s.rows) {
-      MESSAGE(format_check_row(s, r));
+      INFO(format_check_row(s, r));
       CHECK(r.verdict != Verdict::fail);
       judged += r.verdict == Verdict::pass;
     }

@@ -1,15 +1,14 @@
 // `csgd check theory`: run the five theory checks (sim/theory/), print one row per case, write
 // DIR/REPORT.md and DIR/checks.csv. Exit 0 when every check passes, 1 when one fails, 2 for bad
 // input.
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <random>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
@@ -25,7 +24,8 @@ namespace po = boost::program_options;
 std::filesystem::path find_experiments(const po::variables_map& vm) {
   if (vm.count("experiments")) {
     const std::filesystem::path p = vm["experiments"].as<std::string>();
-    if (!std::filesystem::is_directory(p)) throw InputError(fmt::format("--experiments {}: no such folder", p.string()));
+    if (!std::filesystem::is_directory(p))
+      throw InputError(fmt::format("--experiments {}: no such folder", p.string()));
     return p;
   }
   if (std::filesystem::is_directory("experiments/theory")) return "experiments/theory";
@@ -62,6 +62,7 @@ class Scratch {
 
 int check_command(int argc, const char* const* argv) {
   po::options_description o("Options of csgd check theory");
+  // clang-format off
   o.add_options()
       ("help,h", "print this help")
       ("fast", "the CI subset: every check, fewer seeds and shorter runs, the same thresholds")
@@ -69,9 +70,10 @@ int check_command(int argc, const char* const* argv) {
       ("seeds", po::value<int>(), "seeds 1..K for every check (default: each check's own K)")
       ("only", po::value<std::vector<int>>()->multitoken(), "run only these checks, e.g. --only 2 4 (default: all five)")
       ("experiments", po::value<std::string>(), "folder of the checks' experiment files (default experiments/theory)")
-      ("threads", po::value<int>()->default_value(0), "runs at a time, one thread each (0 = one per core); results "
-                                                      "are bit-identical for any value")
+      ("threads", po::value<int>()->default_value(0),
+       "runs at a time, one thread each (0 = one per core); results are bit-identical for any value")
       ("quiet,q", "print nothing but errors and the final verdict line");
+  // clang-format on
   po::options_description all = o;
   all.add_options()("what", po::value<std::string>(), "what to check");
   po::positional_options_description positional;
@@ -94,14 +96,16 @@ int check_command(int argc, const char* const* argv) {
   }
   if (!vm.count("what")) throw InputError("csgd check needs what to check: csgd check theory");
   if (vm["what"].as<std::string>() != "theory")
-    throw InputError(fmt::format("csgd check: unknown check '{}' (the one there is: theory)", vm["what"].as<std::string>()));
+    throw InputError(
+        fmt::format("csgd check: unknown check '{}' (the one there is: theory)", vm["what"].as<std::string>()));
   const int threads = vm["threads"].as<int>();
   if (threads < 0) throw InputError(fmt::format("--threads must be ≥ 0, got {}", threads));
   CheckSettings settings;
   settings.fast = vm.count("fast") > 0;
   if (vm.count("seeds")) {
     settings.seeds = vm["seeds"].as<int>();
-    if (settings.seeds < 2) throw InputError(fmt::format("--seeds needs K ≥ 2 (a standard error needs two seeds), got {}", settings.seeds));
+    if (settings.seeds < 2)
+      throw InputError(fmt::format("--seeds needs K ≥ 2 (a standard error needs two seeds), got {}", settings.seeds));
   }
   if (vm.count("only")) {
     settings.only = vm["only"].as<std::vector<int>>();
@@ -112,7 +116,9 @@ int check_command(int argc, const char* const* argv) {
   const std::filesystem::path out = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
   if (!quiet)
-    settings.on_row = [](const CheckSection& s, const CheckRow& r) { std::cout << format_check_row(s, r) << std::endl; };
+    settings.on_row = [](const CheckSection& s, const CheckRow& r) {
+      std::cout << format_check_row(s, r) << std::endl;
+    };
   settings.threads = threads;
 
   std::string command = "csgd check";
@@ -120,8 +126,9 @@ int check_command(int argc, const char* const* argv) {
   const auto start = std::chrono::steady_clock::now();
   Scratch scratch;
   settings.scratch_dir = scratch.path();
-  if (!quiet) std::cout << fmt::format("csgd check theory{}: experiments from {}\n", settings.fast ? " --fast" : "",
-                                       settings.experiments_dir.string());
+  if (!quiet)
+    std::cout << fmt::format("csgd check theory{}: experiments from {}\n", settings.fast ? " --fast" : "",
+                             settings.experiments_dir.string());
   const std::vector<CheckSection> sections = run_theory_checks(settings);
   ReportInfo info;
   info.fast = settings.fast;
@@ -130,8 +137,9 @@ int check_command(int argc, const char* const* argv) {
   write_check_report(sections, info, out);
   int failed = 0;
   for (const auto& s : sections) failed += !s.passed();
-  std::cout << fmt::format("theory checks: {} of {} pass ({:.0f} s); report: {}\n", sections.size() - static_cast<std::size_t>(failed),
-                           sections.size(), info.wall_s, (out / "REPORT.md").string());
+  std::cout << fmt::format("theory checks: {} of {} pass ({:.0f} s); report: {}\n",
+                           sections.size() - static_cast<std::size_t>(failed), sections.size(), info.wall_s,
+                           (out / "REPORT.md").string());
   return failed == 0 ? 0 : 1;
 }
 

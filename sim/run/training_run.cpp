@@ -107,6 +107,7 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   for (int i = 0; i < c.N; ++i) flops[static_cast<std::size_t>(i)] = problem.gradient_flops(i);
   tbb::enumerable_thread_specific<Vector<S>> gradients([m] { return Vector<S>(m); });  // scratch per thread
   // What iteration t does, for the clock (a pure function of t: the clock may look ahead).
+  const bool parallel_workers = static_cast<double>(m) * c.N >= 65536;  // same bits either way
   const Schedule schedule = [&](std::int64_t k) { return IterationOps{flops, algorithm.round_after(k, plan.model_bytes)}; };
 
   // Running totals and the summary's state.
@@ -221,14 +222,19 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     }
     auto t0 = Clock::now();
     std::atomic<bool> non_finite{false};
-    tbb::parallel_for(0, c.N, [&](int i) {
+    const auto step_worker = [&](int i) {
       WorkerState<S>& w = workers[static_cast<std::size_t>(i)];
       Vector<S>& g = gradients.local();
       problem.stochastic_gradient(i, view(std::as_const(w.x)), view(g), w.rng);
       // g·0 sums to NaN exactly when some entry is NaN or ±inf; vectorised, unlike allFinite().
       if (!std::isfinite((g.array() * S(0)).sum())) non_finite = true;
       algorithm.local_step(w, g, static_cast<S>(gamma));
-    });
+    };
+    if (parallel_workers) {
+      tbb::parallel_for(0, c.N, step_worker);
+    } else {  // tiny problems: scheduling tasks would cost more than the steps themselves
+      for (int i = 0; i < c.N; ++i) step_worker(i);
+    }
     gradient_s += seconds_since(t0);
     const auto round = algorithm.round_after(t, plan.model_bytes);
     if (round) {

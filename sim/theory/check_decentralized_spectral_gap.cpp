@@ -4,11 +4,11 @@
 // grows as the spectral gap 1 − √ρ shrinks (complete < torus < ring < line at equal N and γ);
 // (B) at γ = √(N/T) the average falls like 1/√N (Corollary 3); and it fits the constant of each
 // O-term over all of its runs by non-negative least squares.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "csgd/theory.hpp"
 #include "theory/statistics.hpp"
@@ -39,7 +39,8 @@ struct OFit {
 // measured ≈ c1·(f(x̄⁰)−f*)/(γT) + c2·Lγσ²/N + c3·L²γ²σ² + c4·L²γ²κ², c ≥ 0, over the points
 // `use` keeps; each row divided by its measurement so that floors of 1e-8 and averages of 1e-5
 // count alike (relative least squares).
-template <class Keep> OFit fit_o_terms(const std::vector<FitPoint>& points, Keep use) {
+template <class Keep>
+OFit fit_o_terms(const std::vector<FitPoint>& points, Keep use) {
   std::vector<const FitPoint*> kept;
   for (const auto& p : points)
     if (use(p)) kept.push_back(&p);
@@ -112,17 +113,18 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
       std::vector<double> gaps;
       bool conditions = true;
       for (const char* topology : kTopologies) {
-        const auto runs = runner.run(s.file,
-                                     {fmt::format("algorithm.nesterov={}", nesterov), fmt::format("algorithm.lr={}", gamma),
-                                      fmt::format("algorithm.mixing={}", topology), fmt::format("stop.iterations={}", T_A)},
-                                     fmt::format("{} floor {} gamma={}", option, topology, gamma));
+        const auto runs =
+            runner.run(s.file,
+                       {fmt::format("algorithm.nesterov={}", nesterov), fmt::format("algorithm.lr={}", gamma),
+                        fmt::format("algorithm.mixing={}", topology), fmt::format("stop.iterations={}", T_A)},
+                       fmt::format("{} floor {} gamma={}", option, topology, gamma));
         floors.push_back(column(runs, &SeedRun::mean_grad_norm_sq));
         gaps.push_back(runs.front().summary.at("mixing").at("spectral_gap"));
         conditions = conditions && theorem3_gamma_holds(runs.front(), gamma, beta);
         points.push_back(fit_point(runs, gamma, T_A, topology));
         const MeanSe m = mean_se(floors.back());
-        floor_table.push_back(fmt::format("| {} | {} | {} | {:.4f} | {} |", option, fmt_num(gamma), topology, gaps.back(),
-                                          fmt_mean_se(m.mean, m.se)));
+        floor_table.push_back(fmt::format("| {} | {} | {} | {:.4f} | {} |", option, fmt_num(gamma), topology,
+                                          gaps.back(), fmt_mean_se(m.mean, m.se)));
       }
       // Paired log-ratios of neighbours in the order, seed by seed.
       double min_z = std::numeric_limits<double>::infinity();
@@ -132,12 +134,13 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
         for (std::size_t k = 0; k < floors[j].size(); ++k) lr.push_back(std::log(floors[j][k] / floors[j - 1][k]));
         const MeanSe m = mean_se(lr);
         min_z = std::min(min_z, m.z());
-        steps.push_back(fmt::format("{}/{} ×{:.4g} (z {:.1f})", kTopologies[j], kTopologies[j - 1], std::exp(m.mean), m.z()));
+        steps.push_back(
+            fmt::format("{}/{} ×{:.4g} (z {:.1f})", kTopologies[j], kTopologies[j - 1], std::exp(m.mean), m.z()));
       }
       CheckRow row;
       row.case_name = fmt::format("{}, N = 9, γ = {}: floor order", option, fmt_num(gamma));
-      row.predicted = fmt::format("complete < torus < ring < line (1 − √ρ = {:.3f}, {:.3f}, {:.3f}, {:.3f})", gaps[0], gaps[1],
-                                  gaps[2], gaps[3]);
+      row.predicted = fmt::format("complete < torus < ring < line (1 − √ρ = {:.3f}, {:.3f}, {:.3f}, {:.3f})", gaps[0],
+                                  gaps[1], gaps[2], gaps[3]);
       std::vector<std::string> means;
       for (std::size_t j = 0; j < floors.size(); ++j)
         means.push_back(fmt::format("{} {}", kTopologies[j], fmt_num(mean_se(floors[j]).mean)));
@@ -171,8 +174,8 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
       means.push_back(m.mean);
       ses.push_back(m.se);
       speedup_table.push_back(fmt::format("| {} | {} | {} | {:.4f} | {} | {} |", option, N,
-                                          runs.front().summary.at("mixing").at("source").get<std::string>(), 1 - sqrt_rho,
-                                          fmt_num(gamma), fmt_mean_se(m.mean, m.se)));
+                                          runs.front().summary.at("mixing").at("source").get<std::string>(),
+                                          1 - sqrt_rho, fmt_num(gamma), fmt_mean_se(m.mean, m.se)));
     }
     const LineFit fit = log_log_slope(Ns, means, ses);
     CheckRow row;
@@ -207,10 +210,12 @@ CheckSection check_decentralized_spectral_gap(CheckRunner& runner) {
       "log(floor_next/floor_prev) over seeds must be positive by ≥ {} SE. (B) torus, init_radius 3, σ = 0.2, κ = 0, "
       "γ = √(N/T), T = {}; Theorem 3's step-size condition and Corollary 3's T condition hold at every N.",
       beta, fmt_num(gamma_A), T_A, kMinZ, T_B));
-  s.notes.push_back("Floors (part A):\n\n| option | γ | W | 1 − √ρ | (1/T)Σ‖∇f(x̄⁽ᵗ⁾)‖² |\n| --- | --- | --- | --- | --- |\n" +
-                    fmt::format("{}", fmt::join(floor_table, "\n")));
   s.notes.push_back(
-      "Speedup (part B):\n\n| option | N | W | 1 − √ρ | γ | (1/T)Σ‖∇f(x̄⁽ᵗ⁾)‖² |\n| --- | --- | --- | --- | --- | --- |\n" +
+      "Floors (part A):\n\n| option | γ | W | 1 − √ρ | (1/T)Σ‖∇f(x̄⁽ᵗ⁾)‖² |\n| --- | --- | --- | --- | --- |\n" +
+      fmt::format("{}", fmt::join(floor_table, "\n")));
+  s.notes.push_back(
+      "Speedup (part B):\n\n| option | N | W | 1 − √ρ | γ | (1/T)Σ‖∇f(x̄⁽ᵗ⁾)‖² |\n| --- | --- | --- | --- | --- | --- "
+      "|\n" +
       fmt::format("{}", fmt::join(speedup_table, "\n")));
   s.notes.push_back(
       "O-term fit: non-negative least squares on the seed means of every configuration above (both parts, both "

@@ -1,12 +1,12 @@
 // Check 3: the I dependence of Theorem 1. At fixed γ the right-hand side grows with I through
 // 4L²γ²Iσ²/(1−β)² (σ-driven) and 9L²γ²I²κ²/(1−β)² (κ-driven); the measured excess over I = 1
 // should grow with exponent 1 (κ = 0) and 2 (σ = 0), each within ±0.35.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "csgd/theory.hpp"
 #include "theory/statistics.hpp"
@@ -58,7 +58,8 @@ CheckSection check_interval_dependence(CheckRunner& runner) {
   s.file = "interval-dependence.yaml";
   const std::int64_t T = runner.pick<std::int64_t>(40000, 20000);
   const ExperimentConfig base = runner.config(s.file, {});
-  const double L = base.problem.a + 2 * base.problem.lambda, beta = base.algorithm.beta, gamma = base.algorithm.lr.initial;
+  const double L = base.problem.a + 2 * base.problem.lambda, beta = base.algorithm.beta,
+               gamma = base.algorithm.lr.initial;
   const Case cases[] = {{"σ-driven (σ = 48, κ = 0)", 48, 0, 1}, {"κ-driven (σ = 0, κ = 7)", 0, 7, 2}};
   for (const Case& c : cases) {
     std::vector<std::vector<double>> measured;  // [interval][seed]
@@ -119,7 +120,7 @@ CheckSection check_interval_dependence(CheckRunner& runner) {
     if (fit) {
       row.ratio = fmt::format("exponent {:.3f} ± {:.3f} (min z {:.0f})", fit->slope, fit->slope_se, min_z);
       row.verdict = conditions && min_z >= kMinZ && std::abs(fit->slope - c.exponent) <= kTolerance ? Verdict::pass
-                                                                                                     : Verdict::fail;
+                                                                                                    : Verdict::fail;
     } else {
       row.ratio = "an excess is ≤ 0: no exponent";
       row.verdict = Verdict::fail;
@@ -144,7 +145,8 @@ CheckSection check_interval_dependence(CheckRunner& runner) {
       fmt::format(
           "Problem: synthetic, m = 10, a = 0.1, λ = 0.45 (L = {}), init_radius 3, N = {}, β = {}, γ = {} (I = 128 ≤ "
           "(1−β)/(6Lγ) = {:.1f}), T = {}. Exponent: least squares of log(excess) on log I, excess = seed mean of "
-          "measured(I) − measured(1) (paired by seed); ± propagated from the excesses' SEs. The verdict also needs every "
+          "measured(I) − measured(1) (paired by seed); ± propagated from the excesses' SEs. The verdict also needs "
+          "every "
           "excess in the window positive by ≥ {} SE.",
           fmt_num(L), base.N, beta, gamma, (1 - beta) / (6 * L * gamma), T, kMinZ));
   s.notes.insert(

@@ -1,13 +1,13 @@
 // Check 5: momentum averaging matters (Remark 1). On a non-IID problem Algorithm 1, which averages
 // the momentum buffers with the models (eq. 6), reaches a lower ||∇f(x̄)||² at equal iterations
 // than the baseline that averages the models and resets every buffer to zero.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "theory/statistics.hpp"
 #include "theory/theory_checks.hpp"
@@ -68,14 +68,15 @@ CheckSection check_momentum_averaging(CheckRunner& runner) {
   const auto reset = runner.run(s.file, {"algorithm.name=local-sgd-reset-momentum"}, "reset momentum");
 
   int wins = 0;
-  const MeanSe a = mean_se(column(alg1, &SeedRun::mean_grad_norm_sq)), b = mean_se(column(reset, &SeedRun::mean_grad_norm_sq));
+  const MeanSe a = mean_se(column(alg1, &SeedRun::mean_grad_norm_sq)),
+               b = mean_se(column(reset, &SeedRun::mean_grad_norm_sq));
   const MeanSe lr = paired_log_ratio(reset, alg1, &SeedRun::mean_grad_norm_sq, wins);
   CheckRow row;
   row.case_name = fmt::format("(1/T)Σ_t ‖∇f(x̄⁽ᵗ⁾)‖², T = {}: Algorithm 1 vs reset-momentum baseline", T);
   row.predicted = "Algorithm 1 lower";
   row.measured = fmt::format("Algorithm 1 {}; reset {}", fmt_mean_se(a.mean, a.se), fmt_mean_se(b.mean, b.se));
-  row.ratio = fmt::format("reset/Alg. 1 ×{:.3f} (margin {:.1f}% lower; z {:.1f}; lower on {}/{} seeds)", std::exp(lr.mean),
-                          100 * (1 - a.mean / b.mean), lr.z(), wins, alg1.size());
+  row.ratio = fmt::format("reset/Alg. 1 ×{:.3f} (margin {:.1f}% lower; z {:.1f}; lower on {}/{} seeds)",
+                          std::exp(lr.mean), 100 * (1 - a.mean / b.mean), lr.z(), wins, alg1.size());
   row.verdict = lr.mean > 0 && lr.z() >= kMinZ ? Verdict::pass : Verdict::fail;
   runner.emit(s, row);
 
@@ -131,9 +132,10 @@ CheckSection check_momentum_averaging(CheckRunner& runner) {
       "the transient. Once both have converged the baseline, moving effectively with a smaller step, sits on a lower "
       "noise floor, and its last iterate is lower than Algorithm 1's. The claim of Remark 1 is about convergence; at "
       "a fixed step size past convergence the comparison reverses, and the table shows where.");
-  s.notes.push_back("| t | Algorithm 1 ‖∇f(x̄⁽ᵗ⁾)‖² | reset baseline | baseline/Alg. 1 (paired geometric mean) |\n"
-                    "| --- | --- | --- | --- |\n" +
-                    fmt::format("{}", fmt::join(table, "\n")));
+  s.notes.push_back(
+      "| t | Algorithm 1 ‖∇f(x̄⁽ᵗ⁾)‖² | reset baseline | baseline/Alg. 1 (paired geometric mean) |\n"
+      "| --- | --- | --- | --- |\n" +
+      fmt::format("{}", fmt::join(table, "\n")));
   return s;
 }
 

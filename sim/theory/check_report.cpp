@@ -1,9 +1,9 @@
 // The report of `csgd check theory`: REPORT.md (a summary table, then every check's rows, seeds
 // and notes) and checks.csv (one line per row), both written atomically.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "theory/theory_checks.hpp"
 
@@ -24,9 +24,12 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
 std::string cell(const std::string& text) {
   std::string out;
   for (char ch : text) {
-    if (ch == '|') out += "\\|";
-    else if (ch == '\n') out += ' ';
-    else out += ch;
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += ' ';
+    else
+      out += ch;
   }
   return out;
 }
@@ -43,11 +46,12 @@ std::string duration(double s) { return s < 90 ? fmt::format("{:.0f} s", s) : fm
 }  // namespace
 
 std::string format_check_row(const CheckSection& section, const CheckRow& row) {
-  return fmt::format("[{}] {:<4} {} | predicted {} | measured {} | {}", section.number, to_string(row.verdict), row.case_name,
-                     row.predicted, row.measured, row.ratio);
+  return fmt::format("[{}] {:<4} {} | predicted {} | measured {} | {}", section.number, to_string(row.verdict),
+                     row.case_name, row.predicted, row.measured, row.ratio);
 }
 
-void write_check_report(const std::vector<CheckSection>& sections, const ReportInfo& info, const std::filesystem::path& dir) {
+void write_check_report(const std::vector<CheckSection>& sections, const ReportInfo& info,
+                        const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   bool all = true;
   std::int64_t runs = 0;
@@ -71,12 +75,12 @@ void write_check_report(const std::vector<CheckSection>& sections, const ReportI
   std::string csv = "check,title,case,predicted,measured,ratio_or_slope,verdict,seeds\n";
   for (const auto& s : sections) {
     md += fmt::format("\n<a id=\"{}\"></a>\n## {}. {} — {}\n\n", s.id, s.number, s.title, s.passed() ? "pass" : "FAIL");
-    md += fmt::format("Base file `experiments/theory/{}`; seeds {} (K = {}); {} runs; {}.\n\n", s.file, seeds_text(s.seeds),
-                      s.seeds, s.runs, duration(s.wall_s));
+    md += fmt::format("Base file `experiments/theory/{}`; seeds {} (K = {}); {} runs; {}.\n\n", s.file,
+                      seeds_text(s.seeds), s.seeds, s.runs, duration(s.wall_s));
     md += "| case | predicted | measured | ratio or slope | verdict |\n| --- | --- | --- | --- | --- |\n";
     for (const auto& r : s.rows) {
-      md += fmt::format("| {} | {} | {} | {} | {} |\n", cell(r.case_name), cell(r.predicted), cell(r.measured), cell(r.ratio),
-                        r.verdict == Verdict::fail ? "**FAIL**" : to_string(r.verdict));
+      md += fmt::format("| {} | {} | {} | {} | {} |\n", cell(r.case_name), cell(r.predicted), cell(r.measured),
+                        cell(r.ratio), r.verdict == Verdict::fail ? "**FAIL**" : to_string(r.verdict));
       csv += fmt::format("{},{},{},{},{},{},{},{}\n", s.number, csv_field(s.title), csv_field(r.case_name),
                          csv_field(r.predicted), csv_field(r.measured), csv_field(r.ratio), to_string(r.verdict),
                          csv_field(seeds_text(s.seeds)));

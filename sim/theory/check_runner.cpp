@@ -1,17 +1,17 @@
 // Runs the theory checks' experiments through the real program path and collects each seed's
 // summary.json; runs the five checks in order.
+#include <fmt/format.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <cctype>
-#include <iterator>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <fmt/format.h>
-#include <tbb/task_arena.h>
 
 #include "csgd/errors.hpp"
 #include "csgd/problem.hpp"
@@ -46,9 +46,12 @@ std::string folder_name(const std::string& label) {
 
 const char* to_string(Verdict v) {
   switch (v) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "FAIL";
-    case Verdict::info: return "info";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::info:
+      return "info";
   }
   return "?";
 }
@@ -60,7 +63,8 @@ bool CheckSection::passed() const {
 }
 
 CheckRunner::CheckRunner(const CheckSettings& settings, int default_seeds_fast, int default_seeds_full)
-    : settings_(settings), K_(settings.seeds > 0 ? settings.seeds : (settings.fast ? default_seeds_fast : default_seeds_full)) {}
+    : settings_(settings),
+      K_(settings.seeds > 0 ? settings.seeds : (settings.fast ? default_seeds_fast : default_seeds_full)) {}
 
 ExperimentConfig CheckRunner::config(const std::string& file, std::vector<std::string> overrides) const {
   const ExperimentPlan plan = load_experiment((settings_.experiments_dir / file).string(), overrides);
@@ -77,15 +81,17 @@ std::vector<SeedRun> CheckRunner::run(const std::string& file, std::vector<std::
     // The checks read exact constants and the exact mean of ||∇f(x̄)||²: only the synthetic
     // problem has them, and float32 rounding would blur differences the checks resolve.
     if (rp.config.problem.model != "synthetic" || rp.config.precision != Precision::float64)
-      throw InputError(fmt::format("{}: the theory checks need problem.model: synthetic and precision: float64",
-                                   plan.file));
+      throw InputError(
+          fmt::format("{}: the theory checks need problem.model: synthetic and precision: float64", plan.file));
     if (!rp.config.stop.iterations || rp.config.stop.target_grad_norm_sq || rp.config.stop.target_loss)
-      throw InputError(fmt::format("{}: the theory checks need stop.iterations (T) and no early-stop target", plan.file));
+      throw InputError(
+          fmt::format("{}: the theory checks need stop.iterations (T) and no early-stop target", plan.file));
   }
   // Seeds are dealt round-robin to `parts` sub-plans that run side by side, each in a one-slot
   // task arena (its parallel loops run serially) and its own folder (sweep.csv is per folder).
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t parts = std::min<std::size_t>(plan.runs.size(), settings_.threads > 0 ? static_cast<std::size_t>(settings_.threads) : cores);
+  const std::size_t parts = std::min<std::size_t>(
+      plan.runs.size(), settings_.threads > 0 ? static_cast<std::size_t>(settings_.threads) : cores);
   const std::filesystem::path folder = settings_.scratch_dir / fmt::format("{:04d}-{}", batch_++, folder_name(label));
   std::vector<ExperimentPlan> sub(parts, plan);
   for (std::size_t p = 0; p < parts; ++p) {
@@ -119,8 +125,8 @@ std::vector<SeedRun> CheckRunner::run(const std::string& file, std::vector<std::
   for (std::size_t k = 0; k < results.size(); ++k) {
     const RunResult& r = results[k];
     if (r.status != RunStatus::completed)
-      throw std::runtime_error(fmt::format("{}: run {} ended {} ({})", label, r.run_name, to_string(r.status),
-                                           r.stop_reason));
+      throw std::runtime_error(
+          fmt::format("{}: run {} ended {} ({})", label, r.run_name, to_string(r.status), r.stop_reason));
     SeedRun s;
     s.seed = plan.runs[k].config.seed;
     s.dir = r.dir;
@@ -184,6 +190,8 @@ std::string fmt_num(double v) {
   return fmt::format("{:.4g}", v);
 }
 
-std::string fmt_mean_se(double mean, double se) { return fmt::format("{} ± {}", fmt_num(mean), fmt::format("{:.2g}", se)); }
+std::string fmt_mean_se(double mean, double se) {
+  return fmt::format("{} ± {}", fmt_num(mean), fmt::format("{:.2g}", se));
+}
 
 }  // namespace csgd

@@ -1,9 +1,9 @@
 // Check 1: Theorems 1 and 2 hold. For Option I and II, κ = 0 and κ ≠ 0, and three (γ, I, N)
 // settings inside the conditions, the seed average of (1/T)Σ_t ||∇f(x̄⁽ᵗ⁾)||² must be below the
 // right-hand side by more than two standard errors, with the standard error under 10% of it.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "csgd/theory.hpp"
 #include "theory/statistics.hpp"
@@ -22,7 +22,7 @@ struct Setting {
 // at I = 1, the largest I at a middle step, a long interval at a small step.
 constexpr Setting kSettings[] = {{5e-4, 1, 4}, {2e-4, 9, 8}, {5e-5, 32, 16}};
 constexpr double kKappas[] = {0.0, 2.0};
-constexpr double kMaxSeFraction = 0.10;  // SE of the mean < 10% of the bound (the rule)
+constexpr double kMaxSeFraction = 0.10;   // SE of the mean < 10% of the bound (the rule)
 constexpr double kTightRatio = 1.0 / 20;  // some case must have measured/bound ≥ 1/20
 
 }  // namespace
@@ -40,13 +40,14 @@ CheckSection check_theorem_bounds(CheckRunner& runner) {
   for (bool nesterov : {false, true}) {
     for (double kappa : kKappas) {
       for (const Setting& st : kSettings) {
-        const std::string name = fmt::format("Option {} (Theorem {}), κ = {}, γ = {}, I = {}, N = {}", nesterov ? "II" : "I",
-                                             nesterov ? 2 : 1, kappa, st.gamma, st.I, st.N);
-        const auto runs = runner.run(s.file,
-                                     {fmt::format("algorithm.nesterov={}", nesterov), fmt::format("problem.kappa={}", kappa),
-                                      fmt::format("algorithm.lr={}", st.gamma), fmt::format("algorithm.sync_interval={}", st.I),
-                                      fmt::format("workers={}", st.N), fmt::format("stop.iterations={}", T)},
-                                     name);
+        const std::string name = fmt::format("Option {} (Theorem {}), κ = {}, γ = {}, I = {}, N = {}",
+                                             nesterov ? "II" : "I", nesterov ? 2 : 1, kappa, st.gamma, st.I, st.N);
+        const auto runs =
+            runner.run(s.file,
+                       {fmt::format("algorithm.nesterov={}", nesterov), fmt::format("problem.kappa={}", kappa),
+                        fmt::format("algorithm.lr={}", st.gamma), fmt::format("algorithm.sync_interval={}", st.I),
+                        fmt::format("workers={}", st.N), fmt::format("stop.iterations={}", T)},
+                       name);
         // The bound of each seed (its own f(x̄⁰) − f*); the theorem holds per problem, so it holds
         // for the average over seeds of both sides.
         Algorithm1Bound mean_bound{};

@@ -1,12 +1,11 @@
 // Mean, standard error, log-log slopes and NNLS for the theory checks (see statistics.hpp).
 #include "theory/statistics.hpp"
 
+#include <Eigen/QR>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
-
-#include <Eigen/QR>
 
 namespace csgd {
 

@@ -2,11 +2,10 @@
 // Small statistics for the theory checks: mean and standard error over seeds, least-squares
 // slopes on log-log axes (with the standard error carried from each point), and non-negative
 // least squares for fitting the constants of the O-terms of Theorem 3.
+#include <Eigen/Core>
 #include <cstddef>
 #include <span>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace csgd {
 

@@ -14,10 +14,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "csgd/experiment.hpp"
 
@@ -50,15 +49,15 @@ struct CheckSection {
 };
 
 struct CheckSettings {
-  bool fast = false;                      // the CI subset: fewer seeds, shorter T, same thresholds
-  int seeds = 0;                          // K, seeds 1..K; 0: each check's default for fast/full
-  std::vector<int> only;                  // run only these check numbers (1..5); empty: all
+  bool fast = false;      // the CI subset: fewer seeds, shorter T, same thresholds
+  int seeds = 0;          // K, seeds 1..K; 0: each check's default for fast/full
+  std::vector<int> only;  // run only these check numbers (1..5); empty: all
   // Runs at a time, each on one thread (0: one per core). The checks' problems are tiny, so
   // threads inside a run cost more than they bring; runs are independent and deterministic, so
   // the results are bit-identical for any value.
   int threads = 0;
-  std::filesystem::path experiments_dir;  // experiments/theory
-  std::filesystem::path scratch_dir;      // run folders go here (the caller removes it)
+  std::filesystem::path experiments_dir;                             // experiments/theory
+  std::filesystem::path scratch_dir;                                 // run folders go here (the caller removes it)
   std::function<void(const CheckSection&, const CheckRow&)> on_row;  // e.g. print it
 };
 
@@ -80,11 +79,15 @@ class CheckRunner {
   bool fast() const { return settings_.fast; }
   int K() const { return K_; }
   // `full` in the full set, `fast` in the CI subset.
-  template <class T> T pick(T full, T fast) const { return settings_.fast ? fast : full; }
+  template <class T>
+  T pick(T full, T fast) const {
+    return settings_.fast ? fast : full;
+  }
 
   // Loads experiments_dir/file with `overrides` plus a sweep over seeds 1..K, checks it is the
-  // synthetic problem in float64, runs it (quietly) and returns one SeedRun per seed in seed
-  // order. A run that does not complete is an error (std::runtime_error), not a data point.
+  // synthetic problem in float64, runs it (quietly; settings.threads runs at a time) and returns
+  // one SeedRun per seed in seed order. A run that does not complete is an error
+  // (std::runtime_error), not a data point.
   std::vector<SeedRun> run(const std::string& file, std::vector<std::string> overrides, const std::string& label);
 
   // The configuration `run` would use for seed 1 (to read constants without running).
@@ -124,9 +127,9 @@ void write_check_report(const std::vector<CheckSection>& sections, const ReportI
 std::string format_check_row(const CheckSection& section, const CheckRow& row);  // one console line
 
 // Helpers shared by the checks.
-std::string seeds_text(int K);                            // "1–16"
-std::string fmt_num(double v);                            // 4 significant digits
-std::string fmt_mean_se(double mean, double se);          // "0.1234 ± 0.0012"
+std::string seeds_text(int K);                    // "1–16"
+std::string fmt_num(double v);                    // 4 significant digits
+std::string fmt_mean_se(double mean, double se);  // "0.1234 ± 0.0012"
 std::vector<double> column(const std::vector<SeedRun>& runs, double SeedRun::*field);
 
 }  // namespace csgd
