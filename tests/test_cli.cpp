@@ -117,3 +117,26 @@ TEST_CASE("a dry run validates every run and writes nothing") {
   write_file(tmp / "bad.yaml", std::string(kGood) + "sweep: {algorithm.momentum: [0.0, 1.5]}\n");
   CHECK(run("run " + (tmp / "bad.yaml").string() + " --dry-run", tmp).code == 2);
 }
+
+TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and refuses bad ones") {
+  csgd::testing::TempDir tmp;
+  const std::string common = "--L 2 --sigma 3 --kappa 0.5 --gamma 0.01 --N 8 --T 1000 --f0 10";
+  const std::string all = common + " --beta 0.5 --I 4";
+  const auto j = run("bound " + all + " --json", tmp);
+  REQUIRE(j.code == 0);
+  const auto bound = nlohmann::json::parse(j.out);
+  CHECK(bound["bound"]["total"].get<double>() == doctest::Approx(1 + 0.09 + 0.2304 + 0.0576));
+  CHECK(bound["conditions_hold"] == true);
+  const auto text = run("bound " + common + " --beta 0.5 --I 5", tmp);
+  CHECK(text.code == 0);
+  CHECK(text.out.find("VIOLATED") != std::string::npos);  // I ≤ (1−β)/(6Lγ) = 4.17
+  const auto missing = run("bound --L 1 --beta 0.9", tmp);
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("--sigma, --kappa, --gamma, --N, --T, --f0") != std::string::npos);
+  CHECK(run("bound " + common + " --beta 1", tmp).code == 2);
+  CHECK(run("bound --L 0 --sigma 3 --kappa 0.5 --gamma 0.01 --N 8 --T 1000 --f0 10 --beta 0.5", tmp).code == 2);
+  CHECK(run("bound --L 2 --sigma 3 --kappa 0.5 --gamma 0.01 --N 8 --T 0 --f0 10 --beta 0.5", tmp).code == 2);
+  const auto from = run("bound --from " + std::string(CSGD_SOURCE_DIR) + "/experiments/theory/theorem-bounds.yaml", tmp);
+  CHECK(from.code == 0);
+  CHECK(from.out.find("L = 9") != std::string::npos);
+}
