@@ -57,6 +57,7 @@ CorollaryPrescription corollary_prescription(const BoundInputs& in);
 struct Algorithm2Conditions {
   double sqrt_rho = 0;
   Condition gamma_condition;  // γ ≤ min{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}
+  double first_term = 0, second_term = 0;  // the two arguments of that min
   double T_min_corollary3 = 0;  // max{36NL²/((1−β)⁴(1−√ρ)⁴), 32NL²/((1−β)²(1−√ρ)²)}
 };
 Algorithm2Conditions algorithm2_conditions(const BoundInputs& in, double sqrt_rho);

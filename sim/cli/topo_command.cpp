@@ -15,6 +15,7 @@
 #include "csgd/errors.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/network.hpp"
+#include "csgd/theory.hpp"
 #include "csgd/units.hpp"
 
 namespace csgd::cli {
@@ -39,12 +40,6 @@ double unit_value(const po::variables_map& vm, const char* key, std::optional<do
   const auto v = parse(vm[key].as<std::string>());
   if (!v) throw InputError(fmt::format("--{}: expected a value such as {}, got '{}'", key, example, vm[key].as<std::string>()));
   return *v;
-}
-
-// Theorem 3: γ ≤ min{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}.
-std::pair<double, double> theorem3_terms(double beta, double L, double sqrt_rho) {
-  const double gap = 1 - sqrt_rho;
-  return {(1 - beta) * (1 - beta) * gap * gap / (6 * L), (1 - beta) * gap / (4 * L)};
 }
 
 }  // namespace
@@ -124,8 +119,14 @@ int topo_command(int argc, const char* const* argv) {
     dmean += d;
   }
   dmean /= static_cast<double>(degrees.size());
-  const auto [bound_a, bound_b] = theorem3_terms(beta, L, W.sqrt_rho);
-  const double gamma_max = std::min(bound_a, bound_b);
+  // Theorem 3's step-size limit, from the same formulas as `csgd bound`.
+  BoundInputs in;
+  in.L = L;
+  in.beta = beta;
+  in.N = N;
+  const Algorithm2Conditions theorem3 = algorithm2_conditions(in, W.sqrt_rho);
+  const double bound_a = theorem3.first_term, bound_b = theorem3.second_term;
+  const double gamma_max = theorem3.gamma_condition.limit;
 
   if (vm.count("json")) {
     nlohmann::json j = {

@@ -57,8 +57,10 @@ Algorithm2Conditions algorithm2_conditions(const BoundInputs& in, double sqrt_rh
   const double b = in.beta, L = in.L, N = in.N, gap = 1 - sqrt_rho;
   Algorithm2Conditions a;
   a.sqrt_rho = sqrt_rho;
-  a.gamma_condition = {"γ ≤ min{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}",
-                       std::min((1 - b) * (1 - b) * gap * gap / (6 * L), (1 - b) * gap / (4 * L)), in.gamma};
+  a.first_term = (1 - b) * (1 - b) * gap * gap / (6 * L);
+  a.second_term = (1 - b) * gap / (4 * L);
+  a.gamma_condition = {"γ ≤ min{(1−β)²(1−√ρ)²/(6L), (1−β)(1−√ρ)/(4L)}", std::min(a.first_term, a.second_term),
+                       in.gamma};
   a.T_min_corollary3 = std::max(36 * N * L * L / (std::pow(1 - b, 4) * std::pow(gap, 4)),
                                 32 * N * L * L / ((1 - b) * (1 - b) * gap * gap));
   return a;
