@@ -92,13 +92,6 @@ void set_in_weights(MixingMatrix& m) {
       if (m.W(j, i) != 0) m.in_weights[static_cast<std::size_t>(i)].emplace_back(j, m.W(j, i));
 }
 
-// rows × cols = N with rows ≤ cols as close as possible; a prime N gives 1 × N (a ring).
-std::pair<int, int> squarest_factorization(int N) {
-  int rows = 1;
-  for (int r = 1; static_cast<long long>(r) * r <= N; ++r)
-    if (N % r == 0) rows = r;
-  return {rows, N / rows};
-}
 
 // Fills in a torus side left at 0 and checks rows × cols = N.
 std::pair<int, int> torus_shape(const MixingSpec& spec, int N) {
@@ -166,6 +159,13 @@ std::vector<int> MixingMatrix::out_degrees() const {
     for (int j = 0; j < N(); ++j)
       if (j != i && W(i, j) != 0) ++d[static_cast<std::size_t>(i)];
   return d;
+}
+
+std::pair<int, int> squarest_factorization(int N) {
+  int rows = 1;
+  for (int r = 1; static_cast<long long>(r) * r <= N; ++r)
+    if (N % r == 0) rows = r;
+  return {rows, N / rows};
 }
 
 Eigen::MatrixXd metropolis_hastings_weights(const Graph& g) {

@@ -26,6 +26,10 @@ struct Graph {
   std::vector<int> degrees() const;
 };
 
+// rows × cols = N with rows ≤ cols, rows the largest divisor of N not above √N (a prime N gives
+// 1 × N): the shape of every torus or mesh whose sides are not given.
+std::pair<int, int> squarest_factorization(int N);
+
 // Graph generators (Boost.Graph). Throw ValidationError naming the bad parameter.
 Graph ring_graph(int N);
 Graph line_graph(int N);

@@ -22,12 +22,9 @@ Parts start(std::string name, int hosts, int nodes) {
 
 void add(Parts& p, int a, int b, const LinkDefaults& d) { p.links.push_back({a, b, d.latency_s, d.bandwidth_Bps}); }
 
-// rows ≤ cols with rows the largest divisor of N not above √N.
 std::vector<int> squarest(int N) {
-  int rows = 1;
-  for (int r = 1; r * r <= N; ++r)
-    if (N % r == 0) rows = r;
-  return {rows, N / rows};
+  const auto [rows, cols] = squarest_factorization(N);
+  return {rows, cols};
 }
 
 std::string shape(const std::vector<int>& dims) {

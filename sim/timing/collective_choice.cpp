@@ -14,14 +14,6 @@
 namespace csgd {
 namespace {
 
-// rows ≤ cols, rows the largest divisor of N not above √N: the torus and mesh generators' rule
-// for omitted dims.
-std::pair<int, int> squarest(int N) {
-  int rows = 1;
-  for (int r = 1; r * r <= N; ++r)
-    if (N % r == 0) rows = r;
-  return {rows, N / rows};
-}
 
 // Hosts per leaf, read off the built topology: the hosts that share host 0's switch.
 int hosts_on_first_leaf(const PhysicalTopology& t) {
@@ -38,7 +30,7 @@ int hosts_on_first_leaf(const PhysicalTopology& t) {
 // (the generators number hosts with the last dimension fastest), or the hosts of one leaf.
 std::optional<std::pair<int, int>> host_grid(const TopologySpec& spec, const PhysicalTopology& t, int N) {
   if (spec.name == "torus" || spec.name == "mesh") {
-    if (spec.dims.empty()) return squarest(N);
+    if (spec.dims.empty()) return squarest_factorization(N);  // the generators' rule
     if (spec.dims.size() == 2) return std::pair{spec.dims[0], spec.dims[1]};
     return std::nullopt;
   }
