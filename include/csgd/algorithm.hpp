@@ -12,7 +12,7 @@
 #include "csgd/linalg.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/random.hpp"
-#include "csgd/timing.hpp"
+#include "csgd/schedule.hpp"
 
 namespace csgd {
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "csgd/collective.hpp"
 #include "csgd/timing.hpp"
 #include "csgd/units.hpp"
 
@@ -101,9 +102,7 @@ class AnalyticClock final : public ClusterClock {
 }  // namespace
 
 double ring_allreduce_seconds(int N, double M, double alpha, double B) {
-  if (N <= 1) return 0;
-  // 2(N−1) steps (reduce-scatter, then all-gather), each sending one M/N chunk per worker.
-  return 2.0 * (N - 1) * (alpha + M / (N * B));
+  return ring_allreduce_closed_form_s(N, M, alpha, B);
 }
 
 double ring_allreduce_bytes_per_worker(int N, double M) {

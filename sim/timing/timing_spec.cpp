@@ -5,30 +5,17 @@
 #include <fmt/format.h>
 
 #include "csgd/collective.hpp"
-#include "csgd/errors.hpp"
+#include "csgd/require.hpp"
 #include "csgd/timing.hpp"
 
 namespace csgd {
-namespace {
-
-void require_positive(double value, const char* field) {
-  if (!std::isfinite(value) || value <= 0)
-    throw ValidationError(field, fmt::format("must be a positive finite number, got {}", value));
-}
-
-void require_non_negative(double value, const char* field) {
-  if (!std::isfinite(value) || value < 0)
-    throw ValidationError(field, fmt::format("must be a finite number ≥ 0, got {}", value));
-}
-
-}  // namespace
 
 void ComputeSpec::validate() const {
-  if (step_time_s) require_non_negative(*step_time_s, "compute.step_time");
-  require_positive(device_flops, "compute.device_flops");
-  if (measured_factor) require_positive(*measured_factor, "compute.measured_factor");
-  for (double f : speed_factors) require_positive(f, "compute.speed_factors");
-  require_non_negative(jitter, "compute.jitter");
+  if (step_time_s) require_non_negative("compute.step_time", *step_time_s);
+  require_positive("compute.device_flops", device_flops);
+  if (measured_factor) require_positive("compute.measured_factor", *measured_factor);
+  for (double f : speed_factors) require_positive("compute.speed_factors", f);
+  require_non_negative("compute.jitter", jitter);
   if (!(straggler_probability >= 0 && straggler_probability <= 1))
     throw ValidationError("compute.stragglers.probability", fmt::format("must be in [0, 1], got {}", straggler_probability));
   if (!std::isfinite(straggler_slowdown) || straggler_slowdown < 1)
@@ -38,8 +25,8 @@ void ComputeSpec::validate() const {
 void NetworkSpec::validate() const {
   if (model != "analytic" && model != "flow")
     throw ValidationError("network.model", fmt::format("must be analytic or flow, got '{}'", model));
-  require_non_negative(latency_s, "network.latency");
-  require_positive(bandwidth_Bps, "network.bandwidth");
+  require_non_negative("network.latency", latency_s);
+  require_positive("network.bandwidth", bandwidth_Bps);
   if (collective != "auto") {
     try {
       parse_collective(collective);
@@ -60,7 +47,7 @@ void NetworkSpec::validate() const {
 void TimingSpec::validate() const {
   compute.validate();
   network.validate();
-  if (model_bytes) require_positive(*model_bytes, "model_bytes");
+  if (model_bytes) require_positive("model_bytes", *model_bytes);
 }
 
 }  // namespace csgd

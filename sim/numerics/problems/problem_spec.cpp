@@ -6,31 +6,10 @@
 #include <fmt/ranges.h>
 #include <string_view>
 
-#include "csgd/errors.hpp"
+#include "csgd/require.hpp"
 #include "csgd/problem.hpp"
 
 namespace csgd {
-namespace {
-
-template <std::size_t K>
-void require_one_of(const std::string& field, const std::string& value, const std::array<std::string_view, K>& allowed) {
-  for (auto a : allowed)
-    if (value == a) return;
-  throw ValidationError(field, fmt::format("must be one of {}, got '{}'", fmt::join(allowed, ", "), value));
-}
-
-// The negated comparisons also refuse NaN.
-void require_positive(const std::string& field, double v) {
-  if (!(v > 0)) throw ValidationError(field, fmt::format("must be > 0, got {}", v));
-}
-void require_non_negative(const std::string& field, double v) {
-  if (!(v >= 0)) throw ValidationError(field, fmt::format("must be >= 0, got {}", v));
-}
-void require_at_least(const std::string& field, long long v, long long low) {
-  if (v < low) throw ValidationError(field, fmt::format("must be >= {}, got {}", low, v));
-}
-
-}  // namespace
 
 void ProblemSpec::validate() const {
   require_one_of("model", model,
