@@ -126,6 +126,25 @@ TEST_CASE("a 3-D torus has 3·x·y·z links, degree six and the summed half-exte
   CHECK(t.diameter_hops() == 1 + 1 + 2);
 }
 
+TEST_CASE("torus-3d is the torus with the most cubic sides: the same links as dims [x, y, z]") {
+  const std::vector<std::pair<int, std::vector<int>>> cases = {{64, {4, 4, 4}}, {12, {2, 2, 3}}, {16, {2, 2, 4}}, {7, {1, 1, 7}}};
+  for (const auto& [N, dims] : cases) {
+    CAPTURE(N);
+    TopologySpec preset = spec_named("torus-3d"), explicit_dims = spec_named("torus");
+    explicit_dims.dims = dims;
+    const PhysicalTopology a = build(preset, N), b = build(explicit_dims, N);
+    CHECK(a.name == b.name);
+    REQUIRE(a.links.size() == b.links.size());
+    for (std::size_t e = 0; e < a.links.size(); ++e) {
+      CHECK(a.links[e].from == b.links[e].from);
+      CHECK(a.links[e].to == b.links[e].to);
+    }
+  }
+  const PhysicalTopology cube = build(spec_named("torus-3d"), 64);
+  CHECK(cube.links.size() == 2 * 3 * 64);
+  CHECK(cube.diameter_hops() == 6);
+}
+
 TEST_CASE("a torus dimension of two links each pair once and without dims the squarest shape is chosen") {
   TopologySpec s = spec_named("torus");
   s.dims = {2, 2};

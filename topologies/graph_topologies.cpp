@@ -1,4 +1,5 @@
-// Graph generators for the mixing matrix of Algorithm 2, built with Boost.Graph.
+// Graphs on the workers: the edge generators the mixing graphs and the physical topologies share,
+// and connectivity (Boost.Graph).
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -29,15 +30,12 @@ void add_edge(BoostGraph& g, int i, int j) {
 }
 
 // Edges as (i, j) with i < j, sorted: the canonical form of csgd::Graph.
-Graph to_graph(const BoostGraph& g) {
-  Graph out;
-  out.N = static_cast<int>(boost::num_vertices(g));
-  for (const auto e : boost::make_iterator_range(boost::edges(g))) {
-    const auto a = static_cast<int>(boost::source(e, g)), b = static_cast<int>(boost::target(e, g));
-    out.edges.emplace_back(std::min(a, b), std::max(a, b));
-  }
-  std::sort(out.edges.begin(), out.edges.end());
-  return out;
+Graph canonical(int N, std::vector<std::pair<int, int>> edges) {
+  for (auto& [i, j] : edges)
+    if (i > j) std::swap(i, j);
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return Graph{N, std::move(edges)};
 }
 
 BoostGraph to_boost(const Graph& g) {
@@ -62,44 +60,50 @@ std::vector<int> Graph::degrees() const {
   return d;
 }
 
+std::vector<std::pair<int, int>> grid_edges(const std::vector<int>& dims, bool wrap) {
+  std::vector<int> stride(dims.size(), 1);
+  long long nodes = 1;
+  for (int d : dims) nodes *= d;
+  for (std::size_t j = dims.size(); j-- > 1;) stride[j - 1] = stride[j] * dims[j];
+  std::vector<std::pair<int, int>> edges;
+  for (int v = 0; v < nodes; ++v)
+    for (std::size_t j = 0; j < dims.size(); ++j) {
+      const int coord = v / stride[j] % dims[j];
+      if (coord + 1 < dims[j]) edges.emplace_back(v, v + stride[j]);
+      else if (wrap && dims[j] >= 3) edges.emplace_back(v - coord * stride[j], v);
+    }
+  return edges;
+}
+
+std::vector<std::pair<int, int>> complete_edges(int N) {
+  std::vector<std::pair<int, int>> edges;
+  for (int i = 0; i < N; ++i)
+    for (int j = i + 1; j < N; ++j) edges.emplace_back(i, j);
+  return edges;
+}
+
 Graph ring_graph(int N) {
   require_at_least(N, 1, "workers", "the number of ring nodes N");
-  BoostGraph g(static_cast<std::size_t>(N));
-  for (int i = 0; i < N; ++i) add_edge(g, i, (i + 1) % N);  // N = 2 gives one edge (setS)
-  return to_graph(g);
+  return canonical(N, grid_edges({N}, true));
 }
 
 Graph line_graph(int N) {
   require_at_least(N, 1, "workers", "the number of line nodes N");
-  BoostGraph g(static_cast<std::size_t>(N));
-  for (int i = 0; i + 1 < N; ++i) add_edge(g, i, i + 1);
-  return to_graph(g);
+  return canonical(N, grid_edges({N}, false));
 }
 
-// Node (r, c) is r·cols + c; each node links right and down with wrap-around. With rows or
-// cols ≤ 2 the two wrap directions coincide (or are self-loops) and are kept once.
 Graph torus_graph(int rows, int cols) {
   require_at_least(rows, 1, "mixing.rows", "mixing.rows");
   require_at_least(cols, 1, "mixing.cols", "mixing.cols");
   if (static_cast<long long>(rows) * cols > std::numeric_limits<int>::max())
     throw ValidationError("mixing.rows", "mixing.rows × mixing.cols = " + std::to_string(rows) + " × " +
                                              std::to_string(cols) + " is too many nodes");
-  BoostGraph g(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  const auto node = [cols](int r, int c) { return r * cols + c; };
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      add_edge(g, node(r, c), node(r, (c + 1) % cols));
-      add_edge(g, node(r, c), node((r + 1) % rows, c));
-    }
-  return to_graph(g);
+  return canonical(rows * cols, grid_edges({rows, cols}, true));
 }
 
 Graph complete_graph(int N) {
   require_at_least(N, 1, "workers", "the number of complete-graph nodes N");
-  BoostGraph g(static_cast<std::size_t>(N));
-  for (int i = 0; i < N; ++i)
-    for (int j = i + 1; j < N; ++j) add_edge(g, i, j);
-  return to_graph(g);
+  return canonical(N, complete_edges(N));
 }
 
 bool is_connected(const Graph& g) {

@@ -194,8 +194,15 @@ MixingMatrix make_mixing_matrix(Eigen::MatrixXd W, std::string source) {
   return m;
 }
 
-MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N, const Graph* network) {
-  spec.validate();
+MixingSpec resolve_mixing(const MixingSpec& spec, const Graph* network) {
+  MixingSpec resolved = spec;
+  if (resolved.topology == "auto") resolved.topology = network ? "network" : "ring";
+  return resolved;
+}
+
+MixingMatrix build_mixing_matrix(const MixingSpec& requested, int N, const Graph* network) {
+  requested.validate();
+  const MixingSpec spec = resolve_mixing(requested, network);
   if (N < 1) throw ValidationError("workers", fmt::format("must be at least 1, got {}", N));
   if (spec.topology == "network") {
     if (!network)
@@ -203,7 +210,7 @@ MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N, const Graph* net
                                                "timing.network.model: flow and a topology without switches");
     return from_graph(*network, "the network's host graph");
   }
-  if (spec.topology == "ring" || spec.topology == "auto") return from_graph(ring_graph(N), fmt::format("ring({})", N));
+  if (spec.topology == "ring") return from_graph(ring_graph(N), fmt::format("ring({})", N));
   if (spec.topology == "line") return from_graph(line_graph(N), fmt::format("line({})", N));
   if (spec.topology == "complete") return from_graph(complete_graph(N), fmt::format("complete({})", N));
   if (spec.topology == "torus") {

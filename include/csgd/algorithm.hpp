@@ -32,8 +32,7 @@ struct LrSpec {
 
 // Settings of `algorithm:`.
 struct AlgorithmSpec {
-  std::string name = "pr-sgd-momentum";  // pr-sgd-momentum | local-sgd-reset-momentum |
-                                         // local-sgd-local-momentum | decentralized-momentum
+  std::string name = "pr-sgd-momentum";  // an AlgorithmRegistry entry (csgd/algorithm_registry.hpp)
   double beta = 0.9;       // momentum coefficient β ∈ [0, 1)
   bool nesterov = false;   // false: Option I, Polyak (4)/(16); true: Option II, Nesterov (5)/(17)
   std::int64_t I = 1;      // sync interval (Algorithm 1 and baselines)
@@ -79,8 +78,12 @@ class Algorithm {
   bool nesterov_;
 };
 
-// `network` is the physical host graph (flow model, switch-free topologies): Algorithm 2's mixing
-// graph for mixing `network`, and for `auto`, which is ring otherwise.
+// The algorithm spec.name names (csgd/algorithm_registry.hpp); `W` is Algorithm 2's mixing matrix
+// as the run resolved it (resolve_cluster), ignored by the algorithms that do not mix.
+template <class S>
+std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, const MixingMatrix* W);
+// The same, building W from spec.mixing (build_mixing_matrix: `network` is the physical host
+// graph that `mixing: network` and `auto` use; without it `auto` is a ring).
 template <class S>
 std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N, const Graph* network = nullptr);
 

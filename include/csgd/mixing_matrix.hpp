@@ -6,6 +6,8 @@
 
 #include <Eigen/Core>
 
+#include "csgd/graphs.hpp"
+
 namespace csgd {
 
 // Settings of algorithm.mixing.
@@ -18,24 +20,6 @@ struct MixingSpec {
 
   void validate() const;
 };
-
-// Undirected simple graph on nodes 0..N-1 (no self-loops, no duplicate edges).
-struct Graph {
-  int N = 0;
-  std::vector<std::pair<int, int>> edges;  // i < j, sorted
-  std::vector<int> degrees() const;
-};
-
-// rows × cols = N with rows ≤ cols, rows the largest divisor of N not above √N (a prime N gives
-// 1 × N): the shape of every torus or mesh whose sides are not given.
-std::pair<int, int> squarest_factorization(int N);
-
-// Graph generators (Boost.Graph). Throw ValidationError naming the bad parameter.
-Graph ring_graph(int N);
-Graph line_graph(int N);
-Graph torus_graph(int rows, int cols);
-Graph complete_graph(int N);
-bool is_connected(const Graph& g);
 
 struct MixingMatrix {
   Eigen::MatrixXd W;  // N × N, symmetric, doubly stochastic, non-negative
@@ -55,6 +39,10 @@ Eigen::MatrixXd metropolis_hastings_weights(const Graph& g);
 // Checks Assumption 2 (tolerance 1e-9), computes the spectrum and the sparse form.
 // Throws ValidationError with the rule broken (field "mixing").
 MixingMatrix make_mixing_matrix(Eigen::MatrixXd W, std::string source);
+// The one place `mixing: auto` is resolved: the physical host graph when there is one (flow
+// model, a topology without switches: `network`), else ring. Every command that shows or uses W
+// (the run, csgd bound, csgd topo, the theory checks) goes through build_mixing_matrix.
+MixingSpec resolve_mixing(const MixingSpec& spec, const Graph* network);
 // From algorithm.mixing for N workers; `network` is the physical host graph for "network".
 // Throws ValidationError / InputError.
 MixingMatrix build_mixing_matrix(const MixingSpec& spec, int N, const Graph* network = nullptr);

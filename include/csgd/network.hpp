@@ -24,8 +24,8 @@ struct LinkOverride {
 
 // Settings of timing.network.topology.
 struct TopologySpec {
-  std::string name = "star";  // ring | line | torus | mesh | complete | star | hypercube | fat-tree |
-                              // leaf-spine | custom
+  std::string name = "star";  // a TopologyRegistry entry (csgd/topology_registry.hpp); the keys
+                              // below are read only for the entries that list them
   std::vector<int> dims;      // torus: [rows, cols] or [x, y, z]; mesh: [rows, cols]; empty: squarest
   int k = 0;                  // fat-tree arity (even); 0: smallest with k³/4 ≥ N
   int hosts_per_leaf = 0;     // leaf-spine; 0: chosen from N

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "csgd/collective.hpp"
 #include "csgd/network.hpp"
 #include "csgd/random.hpp"
 #include "csgd/schedule.hpp"
@@ -89,7 +90,15 @@ struct ClockSetup {
   std::vector<std::vector<int>> neighbours;     // Algorithm 2: out-neighbours j ≠ i of each worker
   double measured_step_s = 0;                   // wall time of one real gradient (measured_factor)
   TraceRecorder* trace = nullptr;               // record spans when set
+  // Flow model: the topology and collective the run resolved (resolve_cluster); when unset the
+  // clock builds and chooses them from the settings itself.
+  std::shared_ptr<const PhysicalTopology> topology;
+  std::optional<CollectiveSpec> collective;
 };
+
+// The flow model's physical topology for N workers: build_topology with the network's default
+// link, checked to have N hosts. ValidationError fields are relative to `timing`.
+PhysicalTopology build_cluster_topology(const NetworkSpec& network, int N);
 
 // The clock `spec.network.model` names. Throws ValidationError (field relative to `timing`).
 std::unique_ptr<ClusterClock> make_cluster_clock(const TimingSpec& spec, const ClockSetup& setup);

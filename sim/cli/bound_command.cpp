@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "csgd/algorithm.hpp"
+#include "csgd/cluster_setup.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
 #include "csgd/theory.hpp"
@@ -27,7 +28,8 @@ struct FromFile {
 
 FromFile read_experiment_quantities(const std::string& file) {
   const ExperimentPlan plan = load_experiment(file, {});
-  const ExperimentConfig& c = plan.runs.front().config;
+  const RunPlan& run = plan.runs.front();
+  const ExperimentConfig& c = run.config;
   if (c.problem.model != "synthetic")
     throw InputError(fmt::format("{}: L, σ, κ and f* are known exactly only for the synthetic problem; "
                                  "give --L, --sigma, --kappa and --f0 instead", file));
@@ -47,7 +49,8 @@ FromFile read_experiment_quantities(const std::string& file) {
   f.in.N = c.N;
   f.in.T = *c.stop.iterations;
   f.in.gamma = learning_rate(c.algorithm.lr, 1, 0, f.in.T, c.N);
-  if (c.algorithm.name == "decentralized-momentum") f.sqrt_rho = make_algorithm<double>(c.algorithm, c.N)->mixing()->sqrt_rho;
+  // W exactly as the run builds it (the flow model's host graph for `mixing: auto`).
+  if (const ResolvedCluster cluster = resolve_cluster(run); cluster.W) f.sqrt_rho = cluster.W->sqrt_rho;
   return f;
 }
 

@@ -1,20 +1,25 @@
 // `csgd topo`: what a topology is and what it implies for Algorithm 2 — size, diameter,
 // degrees, the mixing matrix W and its spectrum, and Theorem 3's step-size bound.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include <boost/program_options.hpp>
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/network.hpp"
+#include "csgd/topology_registry.hpp"
 #include "csgd/theory.hpp"
 #include "csgd/units.hpp"
 
@@ -35,6 +40,36 @@ std::vector<int> parse_dims(const std::string& text) {
   return dims;
 }
 
+// hosts_per_leaf → hosts-per-leaf
+std::string option_name(std::string key) {
+  std::replace(key.begin(), key.end(), '_', '-');
+  return key;
+}
+
+// A number from an option, all of it.
+template <class T> T parse_number(const std::string& option, const std::string& text) {
+  std::stringstream in(text);
+  T v{};
+  if (!(in >> v) || !in.eof()) throw InputError(fmt::format("--{}: expected a number, got '{}'", option, text));
+  return v;
+}
+
+// Stores an option's text into the spec field a registry key names.
+void set_key(TopologySpec& spec, const Key<TopologySpec>& key, const std::string& text) {
+  const std::string option = option_name(std::string(key.name));
+  std::visit(
+      [&](auto member) {
+        auto& field = spec.*member;
+        using T = std::remove_reference_t<decltype(field)>;
+        if constexpr (std::is_same_v<T, std::vector<int>>) field = parse_dims(text);
+        else if constexpr (std::is_same_v<T, std::string>) field = text;
+        else if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, bool>)
+          throw InputError(fmt::format("--{}: this option cannot be given on the command line", option));
+        else field = parse_number<T>(option, text);
+      },
+      key.field);
+}
+
 double unit_value(const po::variables_map& vm, const char* key, std::optional<double> (*parse)(std::string_view),
                   const char* example) {
   const auto v = parse(vm[key].as<std::string>());
@@ -49,20 +84,26 @@ int topo_command(int argc, const char* const* argv) {
   visible.add_options()
       ("help,h", "print this help")
       ("workers,n", po::value<int>()->default_value(16), "hosts N")
-      ("dims", po::value<std::string>(), "torus/mesh sizes, e.g. 4x4 or 4x4x2 (default: the squarest)")
-      ("k", po::value<int>()->default_value(0), "fat-tree arity (0: smallest that fits N)")
-      ("hosts-per-leaf", po::value<int>()->default_value(0), "leaf-spine: hosts per leaf (0: chosen)")
-      ("spines", po::value<int>()->default_value(0), "leaf-spine: spine switches (0: chosen)")
-      ("oversubscription", po::value<double>()->default_value(1.0), "fat-tree, leaf-spine: uplink oversubscription")
-      ("file", po::value<std::string>(), "custom: edge-list or GraphML file")
       ("latency", po::value<std::string>()->default_value("5us"), "link latency α")
       ("bandwidth", po::value<std::string>()->default_value("10Gbps"), "link bandwidth B")
       ("mixing", po::value<std::string>()->default_value("auto"),
        "W's graph: auto (the host graph, or ring when the topology has switches), ring, line, torus, complete")
-      ("beta", po::value<double>()->default_value(0.9), "momentum β for Theorem 3's bound")
+      ("beta", po::value<double>()->default_value(0.9, "0.9"), "momentum β for Theorem 3's bound")
       ("L", po::value<double>()->default_value(1.0), "smoothness L for Theorem 3's bound")
       ("links", "also list every link")
       ("json", "print JSON instead of text");
+  // Each key a topology reads is an option: --hosts-per-leaf for hosts_per_leaf.
+  po::options_description keys("Topology options (as in the experiment file; each applies to the topologies named)");
+  std::vector<std::string> key_names;
+  for (const TopologyEntry& e : TopologyRegistry::all())
+    for (const auto& key : e.keys) {
+      const std::string name(key.name);
+      if (std::find(key_names.begin(), key_names.end(), name) != key_names.end()) continue;
+      key_names.push_back(name);
+      keys.add_options()(option_name(name).c_str(), po::value<std::string>(),
+                         fmt::format("{} ({})", key.help, fmt::join(TopologyRegistry::members_reading(name), ", ")).c_str());
+    }
+  visible.add(keys);
   po::options_description all = visible;
   all.add_options()("name", po::value<std::string>(), "topology");
   po::positional_options_description positional;
@@ -75,9 +116,9 @@ int topo_command(int argc, const char* const* argv) {
     throw InputError(fmt::format("{} (see csgd topo --help)", e.what()));
   }
   if (vm.count("help") || !vm.count("name")) {
-    std::cout << "Usage: csgd topo NAME [options]\n"
-                 "NAME: ring, line, torus, mesh, complete, star, hypercube, fat-tree, leaf-spine, custom\n\n"
-              << visible << "\n";
+    std::cout << "Usage: csgd topo NAME [options]\n\nNAME:\n";
+    for (const TopologyEntry& e : TopologyRegistry::all()) std::cout << fmt::format("  {:<12} {}\n", e.name, e.help);
+    std::cout << "\n" << visible << "\n";
     return vm.count("help") ? 0 : exit_bad_input;
   }
   const double beta = vm["beta"].as<double>(), L = vm["L"].as<double>();
@@ -86,12 +127,18 @@ int topo_command(int argc, const char* const* argv) {
 
   TopologySpec spec;
   spec.name = vm["name"].as<std::string>();
-  if (vm.count("dims")) spec.dims = parse_dims(vm["dims"].as<std::string>());
-  spec.k = vm["k"].as<int>();
-  spec.hosts_per_leaf = vm["hosts-per-leaf"].as<int>();
-  spec.spines = vm["spines"].as<int>();
-  spec.oversubscription = vm["oversubscription"].as<double>();
-  if (vm.count("file")) spec.file = vm["file"].as<std::string>();
+  const TopologyEntry* entry = TopologyRegistry::find(spec.name);
+  if (!entry)
+    throw InputError(fmt::format("unknown topology '{}': one of {}", spec.name, fmt::join(TopologyRegistry::names(), ", ")));
+  for (const std::string& name : key_names) {
+    if (!vm.count(option_name(name))) continue;
+    const auto& all_keys = entry->keys;
+    const auto key = std::find_if(all_keys.begin(), all_keys.end(), [&](const auto& k) { return k.name == name; });
+    if (key == all_keys.end())
+      throw InputError(fmt::format("--{} does not apply to {} (a topology); it is read by {}", option_name(name), spec.name,
+                                   fmt::join(TopologyRegistry::members_reading(name), ", ")));
+    set_key(spec, *key, vm[option_name(name)].as<std::string>());
+  }
   const int N = vm["workers"].as<int>();
   const double alpha = unit_value(vm, "latency", parse_duration_s, "5us");
   const double B = unit_value(vm, "bandwidth", parse_bandwidth_Bps, "10Gbps");
@@ -104,7 +151,6 @@ int topo_command(int argc, const char* const* argv) {
     const auto graph = host_graph(topology);
     MixingSpec mixing;
     mixing.topology = vm["mixing"].as<std::string>();
-    if (mixing.topology == "auto" && graph) mixing.topology = "network";
     W = build_mixing_matrix(mixing, N, graph ? &*graph : nullptr);
   } catch (const ValidationError& e) {
     throw InputError(fmt::format("--{}: {}", e.field(), e.what()));

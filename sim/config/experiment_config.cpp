@@ -3,16 +3,13 @@
 #include <fmt/format.h>
 
 #include "config/experiment_reader.hpp"
+#include "config/registry_keys.hpp"
+#include "csgd/algorithm_registry.hpp"
+#include "csgd/topology_registry.hpp"
 #include "csgd/units.hpp"
 
 namespace csgd {
 namespace {
-
-std::string resolve_path(const std::string& p, const std::filesystem::path& base_dir) {
-  if (p.empty()) return p;
-  const std::filesystem::path path(p);
-  return path.is_absolute() ? p : (base_dir / path).lexically_normal().string();
-}
 
 template <class Enum>
 Enum choose(Section& s, const std::string& key, const std::string& fallback,
@@ -35,6 +32,13 @@ std::optional<int> count_or_full(Section& s, const std::string& key, std::option
     return v;
   }
   return fallback;
+}
+
+std::vector<std::string_view> mixing_algorithms() {
+  std::vector<std::string_view> out;
+  for (const AlgorithmEntry& e : AlgorithmRegistry::all())
+    if (e.mixes) out.push_back(e.name);
+  return out;
 }
 
 void read_dataset(Section d, DatasetSpec& spec, const std::filesystem::path& base_dir) {
@@ -100,11 +104,13 @@ void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& bas
 
 void read_algorithm(Section a, AlgorithmSpec& spec) {
   spec.name = a.get<std::string>("name", spec.name);
+  const AlgorithmEntry* entry = AlgorithmRegistry::find(spec.name);
+  if (!entry)
+    a.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(AlgorithmRegistry::names(), ", "), spec.name));
   spec.beta = a.get<double>("momentum", spec.beta);
   spec.nesterov = a.get<bool>("nesterov", spec.nesterov);
-  if (spec.name == "decentralized-momentum") {
-    if (a.has("sync_interval"))
-      a.fail("sync_interval", "does not apply to decentralized-momentum, which mixes every iteration");
+  read_entry_keys(a, *entry, spec, "algorithm", {});
+  if (entry->mixes) {
     Section m = a.child("mixing", "topology");
     spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
     if (spec.mixing.topology == "torus") {
@@ -113,9 +119,9 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
     }
     if (spec.mixing.topology == "file") spec.mixing.file = m.get<std::string>("file", "");
     m.finish();
-  } else {
-    if (a.has("mixing")) a.fail("mixing", "applies only to decentralized-momentum (Algorithm 2)");
-    spec.I = a.get<std::int64_t>("sync_interval", spec.I);
+  } else if (a.has("mixing")) {
+    a.fail("mixing", fmt::format("does not apply to {}; only algorithms that mix with W read it ({})", spec.name,
+                                 fmt::join(mixing_algorithms(), ", ")));
   }
   Section lr = a.child("lr", "initial");
   spec.lr.schedule = lr.get<std::string>("schedule", spec.lr.schedule);
@@ -151,15 +157,10 @@ void read_compute(Section c, ComputeSpec& spec) {
 
 void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& base_dir) {
   spec.name = t.get<std::string>("name", spec.name);
-  if (spec.name == "torus" || spec.name == "mesh") spec.dims = t.get<std::vector<int>>("dims", {});
-  if (spec.name == "fat-tree") spec.k = t.get<int>("k", 0);
-  if (spec.name == "leaf-spine") {
-    spec.hosts_per_leaf = t.get<int>("hosts_per_leaf", 0);
-    spec.spines = t.get<int>("spines", 0);
-  }
-  if (spec.name == "fat-tree" || spec.name == "leaf-spine")
-    spec.oversubscription = t.get<double>("oversubscription", spec.oversubscription);
-  if (spec.name == "custom") spec.file = resolve_path(t.get<std::string>("file", ""), base_dir);
+  const TopologyEntry* entry = TopologyRegistry::find(spec.name);
+  if (!entry)
+    t.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(TopologyRegistry::names(), ", "), spec.name));
+  read_entry_keys(t, *entry, spec, "topology", base_dir);
   // links: [{between: [a, b], latency: 1us, bandwidth: 40Gbps}, ...]
   if (t.has("links")) {
     const YAML::Node list = t.node("links");
@@ -187,9 +188,19 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
   spec.network.model = n.get<std::string>("model", spec.network.model);
   spec.network.latency_s = n.duration("latency", spec.network.latency_s);
   spec.network.bandwidth_Bps = n.bandwidth("bandwidth", spec.network.bandwidth_Bps);
-  spec.network.collective = n.get<std::string>("collective", spec.network.collective);
-  if (spec.network.collective == "parameter-server") spec.network.servers = n.get<int>("servers", 1);
-  if (spec.network.model == "flow") read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
+  if (spec.network.model == "flow") {
+    spec.network.collective = n.get<std::string>("collective", spec.network.collective);
+    if (spec.network.collective == "parameter-server") spec.network.servers = n.get<int>("servers", 1);
+    else if (n.has("servers")) n.fail("servers", "applies only to collective: parameter-server");
+    read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
+  } else {
+    // The analytic model prices a ring all-reduce (Algorithm 1) or a neighbour exchange
+    // (Algorithm 2) over direct links: a collective or a topology would be silently ignored.
+    for (const char* key : {"collective", "servers", "topology"})
+      if (n.has(key))
+        n.fail(key, fmt::format("applies only to model: flow (the {} model prices a ring all-reduce or a "
+                                "neighbour exchange on direct links)", spec.network.model));
+  }
   n.finish();
   spec.model_bytes = t.optional_model_bytes("model_bytes", bytes_per_param);
   t.finish();

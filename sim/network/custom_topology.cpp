@@ -19,8 +19,9 @@
 #include <fmt/format.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/require.hpp"
 #include "csgd/units.hpp"
-#include "network/topology_parts.hpp"
+#include "csgd/topology_registry.hpp"
 
 namespace csgd::topology {
 namespace {
@@ -207,7 +208,7 @@ void check(const std::string& file, const FileGraph& g, int N) {
 
 }  // namespace
 
-Parts custom(const TopologySpec& spec, int N, const LinkDefaults& d) {
+static Parts custom(const TopologySpec& spec, int N, const LinkDefaults& d) {
   const std::string text = read_text(spec.file);
   const FileGraph g = is_graphml(spec.file, text) ? read_graphml_file(spec.file, text, d) : read_edge_list(spec.file, text, d);
   check(spec.file, g, N);
@@ -222,4 +223,18 @@ Parts custom(const TopologySpec& spec, int N, const LinkDefaults& d) {
   return p;
 }
 
+namespace {
+
+const bool registered = TopologyRegistry::add({
+    .name = "custom",
+    .help = "hosts, switches and links from a file: an edge list (\"a b [latency] [bandwidth]\") or GraphML",
+    .keys = {{"file", &TopologySpec::file, "the edge-list or GraphML file (relative to the experiment file)",
+              KeyUnit::path}},
+    .build = custom,
+    .validate = [](const TopologySpec& s) {
+      require(!s.file.empty(), "file", "a custom topology needs a file (an edge list or GraphML)");
+    },
+});
+
+}  // namespace
 }  // namespace csgd::topology

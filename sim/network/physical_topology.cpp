@@ -1,4 +1,4 @@
-// build_topology: picks the generator by name, applies per-link overrides, refuses disconnected
+// build_topology: builds the registry entry the name picks, applies per-link overrides, refuses disconnected
 // results (Boost.Graph connected_components) and lays the links out as directed pairs. Also the
 // host-level measures of a built topology (Boost.Graph BFS).
 #include <algorithm>
@@ -18,21 +18,9 @@
 
 #include "csgd/errors.hpp"
 #include "csgd/network.hpp"
-#include "network/topology_parts.hpp"
+#include "csgd/topology_registry.hpp"
 
 namespace csgd {
-namespace topology {
-
-std::span<const NamedGenerator> generators() {
-  static constexpr std::array<NamedGenerator, 10> kAll{{
-      {"ring", ring}, {"line", line}, {"torus", torus}, {"mesh", mesh}, {"complete", complete},
-      {"star", star}, {"hypercube", hypercube}, {"fat-tree", fat_tree}, {"leaf-spine", leaf_spine},
-      {"custom", custom},
-  }};
-  return kAll;
-}
-
-}  // namespace topology
 
 namespace {
 
@@ -90,9 +78,7 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
     throw std::invalid_argument(fmt::format("build_topology: bad default link (latency {}, bandwidth {})", latency_s,
                                             bandwidth_Bps));
   spec.validate();
-  const auto& all = topology::generators();
-  const auto gen = std::find_if(all.begin(), all.end(), [&](const auto& g) { return g.name == spec.name; });
-  const topology::Parts parts = gen->make(spec, N, {latency_s, bandwidth_Bps});
+  const topology::Parts parts = TopologyRegistry::find(spec.name)->build(spec, N, {latency_s, bandwidth_Bps});
 
   PhysicalTopology t;
   t.name = parts.name;

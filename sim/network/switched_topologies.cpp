@@ -5,13 +5,30 @@
 
 #include <fmt/format.h>
 
-#include "csgd/errors.hpp"
-#include "network/topology_parts.hpp"
+#include "csgd/require.hpp"
+#include "csgd/topology_registry.hpp"
 
 namespace csgd::topology {
 namespace {
 
 std::string ratio(double r) { return fmt::format("{:g}:1", r); }
+
+// Hosts per leaf, read off the built topology: the hosts that share host 0's switch.
+int hosts_on_first_leaf(const PhysicalTopology& t) {
+  int leaf = -1;
+  for (const DirectedLink& l : t.links)
+    if (l.from == 0) {
+      leaf = l.to;
+      break;
+    }
+  int count = 0;
+  for (const DirectedLink& l : t.links)
+    if (l.from < t.hosts && l.to == leaf) ++count;
+  return count;
+}
+
+const Key<TopologySpec> kOversubscription{"oversubscription", &TopologySpec::oversubscription,
+                                          "host bandwidth ÷ uplink bandwidth at a switch (default 1: non-blocking)"};
 
 }  // namespace
 
@@ -19,7 +36,7 @@ std::string ratio(double r) { return fmt::format("{:g}:1", r); }
 // (k/2)² core switches with aggregation switch a of every pod linked to cores a·k/2 … a·k/2+k/2−1,
 // k/2 host ports per edge switch. Hosts fill the edge switches in order; every switch exists
 // even when N is below the capacity k³/4. Links above the edge layer carry B ÷ oversubscription.
-Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
+static Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
   int k = spec.k;
   if (k == 0)
     for (k = 2; static_cast<long long>(k) * k * k / 4 < N;) k += 2;
@@ -51,7 +68,7 @@ Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
 // Defaults: hosts_per_leaf is the largest divisor of N not above 2√N (leaves about as many as
 // half their hosts: 16 → 2 × 8, 64 → 4 × 16, 1024 → 16 × 64, a prime N → N × 1), and
 // spines = ⌈hosts_per_leaf / 2⌉.
-Parts leaf_spine(const TopologySpec& spec, int N, const LinkDefaults& d) {
+static Parts leaf_spine(const TopologySpec& spec, int N, const LinkDefaults& d) {
   int per_leaf = spec.hosts_per_leaf;
   if (per_leaf == 0)
     for (int h = 1; static_cast<double>(h) <= 2 * std::sqrt(static_cast<double>(N)) && h <= N; ++h)
@@ -73,4 +90,32 @@ Parts leaf_spine(const TopologySpec& spec, int N, const LinkDefaults& d) {
   return p;
 }
 
+namespace {
+
+const bool registered = [] {
+  TopologyRegistry::add({
+      .name = "fat-tree",
+      .help = "k-ary fat-tree: k pods of k/2 edge and k/2 aggregation switches, (k/2)² cores",
+      .keys = {{"k", &TopologySpec::k, "switch arity, even (default 0: the smallest with k³/4 ≥ N)"},
+               kOversubscription},
+      .build = fat_tree,
+  });
+  TopologyRegistry::add({
+      .name = "leaf-spine",
+      .help = "two tiers: leaves of hosts_per_leaf hosts, every leaf linked to every spine",
+      .keys = {{"hosts_per_leaf", &TopologySpec::hosts_per_leaf,
+                "hosts per leaf switch (default 0: the largest divisor of N not above 2√N)"},
+               {"spines", &TopologySpec::spines, "spine switches (default 0: ⌈hosts_per_leaf / 2⌉)"},
+               kOversubscription},
+      .build = leaf_spine,
+      .host_grid = [](const TopologySpec&, const PhysicalTopology& t) -> std::optional<std::pair<int, int>> {
+        const int per_leaf = hosts_on_first_leaf(t);
+        if (per_leaf > 0 && t.hosts % per_leaf == 0) return std::pair{t.hosts / per_leaf, per_leaf};
+        return std::nullopt;
+      },
+  });
+  return true;
+}();
+
+}  // namespace
 }  // namespace csgd::topology

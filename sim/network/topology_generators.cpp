@@ -1,13 +1,15 @@
 // Direct-connection topologies (hosts only, or one switch): ring, line, torus, mesh, complete,
-// star, hypercube. Links are listed in a fixed order so that link ids are deterministic.
-#include <cmath>
+// star, hypercube, one registry entry each. Their link lists come from the same edge generators
+// as the mixing graphs (csgd/graphs.hpp), in a fixed order, so link ids are deterministic.
+#include <bit>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "csgd/errors.hpp"
-#include "network/topology_parts.hpp"
+#include "csgd/graphs.hpp"
+#include "csgd/require.hpp"
+#include "csgd/topology_registry.hpp"
 
 namespace csgd::topology {
 namespace {
@@ -20,11 +22,11 @@ Parts start(std::string name, int hosts, int nodes) {
   return p;
 }
 
-void add(Parts& p, int a, int b, const LinkDefaults& d) { p.links.push_back({a, b, d.latency_s, d.bandwidth_Bps}); }
-
-std::vector<int> squarest(int N) {
-  const auto [rows, cols] = squarest_factorization(N);
-  return {rows, cols};
+Parts from_edges(std::string name, int N, const std::vector<std::pair<int, int>>& edges, const LinkDefaults& d) {
+  Parts p = start(std::move(name), N, N);
+  p.links.reserve(edges.size());
+  for (const auto& [a, b] : edges) p.links.push_back({a, b, d.latency_s, d.bandwidth_Bps});
+  return p;
 }
 
 std::string shape(const std::vector<int>& dims) {
@@ -33,68 +35,107 @@ std::string shape(const std::vector<int>& dims) {
   return s;
 }
 
-// A grid with the last dimension fastest; each node links to its +1 neighbour along every
-// dimension, and with `wrap` from the last coordinate back to 0. A dimension of size 2 wraps
-// onto its forward link (kept once) and one of size 1 has no links.
-Parts grid(const char* kind, const TopologySpec& spec, int N, const LinkDefaults& d, bool wrap) {
-  const std::vector<int> dims = spec.dims.empty() ? squarest(N) : spec.dims;
+std::vector<int> dims_or_squarest(const TopologySpec& spec, int N) {
+  if (!spec.dims.empty()) return spec.dims;
+  const auto [rows, cols] = squarest_factorization(N);
+  return {rows, cols};
+}
+
+// Row-major rows × cols layout of a 2-D grid's hosts (the generators number the last dimension
+// fastest): a hierarchical ring keeps its row rings local.
+std::optional<std::pair<int, int>> grid_rows(const TopologySpec& spec, const PhysicalTopology& t) {
+  const std::vector<int> dims = dims_or_squarest(spec, t.hosts);
+  if (dims.size() != 2) return std::nullopt;
+  return std::pair{dims[0], dims[1]};
+}
+
+// Recursive halving-doubling partners differ in one bit: one hop apart when N is a power of two.
+std::string_view one_hop_partners(int N) {
+  return std::has_single_bit(static_cast<unsigned>(N)) ? "halving-doubling" : "ring";
+}
+
+void dims_of_arity(const TopologySpec& s, std::size_t low, std::size_t high, const char* what) {
+  require(s.dims.empty() || (s.dims.size() >= low && s.dims.size() <= high), "dims",
+          fmt::format("a {} takes {}, got {} entries", s.name, what, s.dims.size()));
+}
+
+const Key<TopologySpec> kDims{"dims", &TopologySpec::dims,
+                              "sides, last fastest; default [rows, cols], the squarest with rows·cols = N"};
+
+const bool registered = [] {
+  TopologyRegistry::add({
+      .name = "ring",
+      .help = "N hosts in a cycle, each linked to its two neighbours",
+      .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
+        return from_edges(fmt::format("ring of {} hosts", N), N, grid_edges({N}, true), d);
+      },
+  });
+  TopologyRegistry::add({
+      .name = "line",
+      .help = "N hosts in a chain (a ring without its closing link)",
+      .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
+        return from_edges(fmt::format("line of {} hosts", N), N, grid_edges({N}, false), d);
+      },
+  });
+  TopologyRegistry::add({
+      .name = "torus",
+      .help = "2-D or 3-D torus: every host linked to its ± neighbours along each dimension, with wrap-around",
+      .keys = {kDims},
+      .build = [](const TopologySpec& s, int N, const LinkDefaults& d) { return grid("torus", dims_or_squarest(s, N), N, d, true); },
+      .validate = [](const TopologySpec& s) { dims_of_arity(s, 2, 3, "[rows, cols] or [x, y, z]"); },
+      .host_grid = grid_rows,
+  });
+  TopologyRegistry::add({
+      .name = "mesh",
+      .help = "2-D grid without wrap-around",
+      .keys = {kDims},
+      .build = [](const TopologySpec& s, int N, const LinkDefaults& d) { return grid("mesh", dims_or_squarest(s, N), N, d, false); },
+      .validate = [](const TopologySpec& s) { dims_of_arity(s, 2, 2, "[rows, cols]"); },
+      .host_grid = grid_rows,
+  });
+  TopologyRegistry::add({
+      .name = "complete",
+      .help = "a direct link between every pair of hosts",
+      .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
+        return from_edges(fmt::format("complete graph on {} hosts", N), N, complete_edges(N), d);
+      },
+      .auto_collective = one_hop_partners,
+  });
+  TopologyRegistry::add({
+      .name = "star",
+      .help = "every host on one switch (the default)",
+      .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
+        Parts p = start(fmt::format("star: {} hosts on one switch", N), N, N + 1);
+        for (int i = 0; i < N; ++i) p.links.push_back({i, N, d.latency_s, d.bandwidth_Bps});
+        return p;
+      },
+  });
+  TopologyRegistry::add({
+      .name = "hypercube",
+      .help = "hosts i and j linked when they differ in one bit (N a power of two)",
+      .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
+        if (!std::has_single_bit(static_cast<unsigned>(N)))
+          throw ValidationError("name", fmt::format("a hypercube needs N to be a power of two, got N = {}", N));
+        const int dimension = std::countr_zero(static_cast<unsigned>(N));
+        Parts p = start(fmt::format("hypercube of dimension {} ({} hosts)", dimension, N), N, N);
+        for (int i = 0; i < N; ++i)
+          for (int bit = 1; bit < N; bit <<= 1)
+            if ((i & bit) == 0) p.links.push_back({i, i | bit, d.latency_s, d.bandwidth_Bps});
+        return p;
+      },
+      .auto_collective = one_hop_partners,
+  });
+  return true;
+}();
+
+}  // namespace
+
+Parts grid(const char* kind, const std::vector<int>& dims, int N, const LinkDefaults& d, bool wrap) {
   long long product = 1;
   for (int x : dims) product *= x;
   if (product != N)
     throw ValidationError("dims", fmt::format("a {} {} has {} hosts, but N = {}", kind, shape(dims), product, N));
-  Parts p = start(fmt::format("{} {}", kind, shape(dims)), N, N);
-  std::vector<int> stride(dims.size(), 1);
-  for (std::size_t j = dims.size() - 1; j > 0; --j) stride[j - 1] = stride[j] * dims[j];
-  for (int v = 0; v < N; ++v)
-    for (std::size_t j = 0; j < dims.size(); ++j) {
-      const int coord = v / stride[j] % dims[j];
-      if (coord + 1 < dims[j]) add(p, v, v + stride[j], d);
-      else if (wrap && dims[j] >= 3) add(p, v - coord * stride[j], v, d);
-    }
-  return p;
-}
-
-}  // namespace
-
-Parts ring(const TopologySpec&, int N, const LinkDefaults& d) {
-  Parts p = start(fmt::format("ring of {} hosts", N), N, N);
-  for (int i = 0; i + 1 < N; ++i) add(p, i, i + 1, d);
-  if (N >= 3) add(p, 0, N - 1, d);  // two hosts share one link, not two parallel ones
-  return p;
-}
-
-Parts line(const TopologySpec&, int N, const LinkDefaults& d) {
-  Parts p = start(fmt::format("line of {} hosts", N), N, N);
-  for (int i = 0; i + 1 < N; ++i) add(p, i, i + 1, d);
-  return p;
-}
-
-Parts torus(const TopologySpec& spec, int N, const LinkDefaults& d) { return grid("torus", spec, N, d, true); }
-Parts mesh(const TopologySpec& spec, int N, const LinkDefaults& d) { return grid("mesh", spec, N, d, false); }
-
-Parts complete(const TopologySpec&, int N, const LinkDefaults& d) {
-  Parts p = start(fmt::format("complete graph on {} hosts", N), N, N);
-  for (int i = 0; i < N; ++i)
-    for (int j = i + 1; j < N; ++j) add(p, i, j, d);
-  return p;
-}
-
-Parts star(const TopologySpec&, int N, const LinkDefaults& d) {
-  Parts p = start(fmt::format("star: {} hosts on one switch", N), N, N + 1);
-  for (int i = 0; i < N; ++i) add(p, i, N, d);
-  return p;
-}
-
-Parts hypercube(const TopologySpec&, int N, const LinkDefaults& d) {
-  if ((N & (N - 1)) != 0)
-    throw ValidationError("name", fmt::format("a hypercube needs N to be a power of two, got N = {}", N));
-  int dimension = 0;
-  while ((1 << dimension) < N) ++dimension;
-  Parts p = start(fmt::format("hypercube of dimension {} ({} hosts)", dimension, N), N, N);
-  for (int i = 0; i < N; ++i)
-    for (int bit = 1; bit < N; bit <<= 1)
-      if ((i & bit) == 0) add(p, i, i | bit, d);
-  return p;
+  return from_edges(fmt::format("{} {}", kind, shape(dims)), N, grid_edges(dims, wrap), d);
 }
 
 }  // namespace csgd::topology

@@ -1,38 +1,21 @@
-// TopologySpec::validate: the checks that need no N. Fields are relative to `topology`; what
-// depends on N (dims product, fat-tree capacity, hosts per leaf dividing N) is checked by
+// TopologySpec::validate: the checks that need no N: each field's own range here, then the
+// rules of the named registry entry. Fields are relative to `topology`; what depends on N (dims product, fat-tree capacity, hosts per leaf dividing N) is checked by
 // build_topology.
 #include <cmath>
 #include <string>
 
 #include <fmt/format.h>
 
-#include "csgd/errors.hpp"
+#include "csgd/require.hpp"
 #include "csgd/network.hpp"
-#include "network/topology_parts.hpp"
+#include "csgd/topology_registry.hpp"
 
 namespace csgd {
 namespace {
 
-std::string known_names() {
-  std::string out;
-  for (const auto& g : topology::generators()) out += (out.empty() ? "" : ", ") + std::string(g.name);
-  return out;
-}
-
-bool is_known(const std::string& name) {
-  for (const auto& g : topology::generators())
-    if (g.name == name) return true;
-  return false;
-}
-
 void validate_dims(const TopologySpec& s) {
   for (int d : s.dims)
     if (d < 1) throw ValidationError("dims", fmt::format("every entry must be ≥ 1, got {}", d));
-  if (s.dims.empty()) return;
-  if (s.name == "torus" && s.dims.size() != 2 && s.dims.size() != 3)
-    throw ValidationError("dims", fmt::format("a torus takes [rows, cols] or [x, y, z], got {} entries", s.dims.size()));
-  if (s.name == "mesh" && s.dims.size() != 2)
-    throw ValidationError("dims", fmt::format("a mesh takes [rows, cols], got {} entries", s.dims.size()));
 }
 
 // A link override's latency is set when ≥ 0 and its bandwidth when ≥ 0; at least one must be.
@@ -53,8 +36,8 @@ void validate_link(const LinkOverride& l, std::size_t i) {
 }  // namespace
 
 void TopologySpec::validate() const {
-  if (!is_known(name))
-    throw ValidationError("name", fmt::format("must be one of {}; got '{}'", known_names(), name));
+  const TopologyEntry* entry = TopologyRegistry::find(name);
+  require_one_of("name", name, TopologyRegistry::names());
   validate_dims(*this);
   if (k != 0 && (k < 2 || k % 2 != 0))
     throw ValidationError("k", fmt::format("must be an even number ≥ 2 (or 0: the smallest that fits N), got {}", k));
@@ -63,8 +46,7 @@ void TopologySpec::validate() const {
   if (hosts_per_leaf < 0)
     throw ValidationError("hosts_per_leaf", fmt::format("must be ≥ 0 (0: chosen from N), got {}", hosts_per_leaf));
   if (spines < 0) throw ValidationError("spines", fmt::format("must be ≥ 0 (0: chosen from N), got {}", spines));
-  if (name == "custom" && file.empty())
-    throw ValidationError("file", "a custom topology needs a file (an edge list or GraphML)");
+  if (entry->validate) entry->validate(*this);
   for (std::size_t i = 0; i < links.size(); ++i) validate_link(links[i], i);
 }
 

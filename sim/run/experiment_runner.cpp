@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "csgd/cluster_setup.hpp"
 #include "csgd/errors.hpp"
 #include "output/run_folder.hpp"
 #include "run/training_run.hpp"
@@ -57,19 +58,12 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   PreparedRun<S> run;
   run.plan = &plan;
   run.problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
-  // Under the flow model the physical topology exists before the clock: Algorithm 2 mixes over
-  // its host graph by default (switch-free topologies), and the summary describes it.
-  std::optional<Graph> network_graph;
-  if (c.timing.network.model == "flow") {
-    run.topology = located(plan, "timing.network.topology", [&] {
-      return build_topology(c.timing.network.topology, c.N, c.timing.network.latency_s, c.timing.network.bandwidth_Bps);
-    });
-    network_graph = host_graph(*run.topology);
-  }
-  run.algorithm = located(plan, "algorithm", [&] {
-    return make_algorithm<S>(c.algorithm, c.N, network_graph ? &*network_graph : nullptr);
-  });
+  const ResolvedCluster cluster = resolve_cluster(plan);
+  run.topology = cluster.topology;
+  run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, cluster.W ? &*cluster.W : nullptr); });
   ClockSetup setup;
+  setup.topology = cluster.topology;
+  setup.collective = cluster.collective;
   setup.N = c.N;
   setup.seed = c.seed;
   if (c.timing.compute.measured_factor) setup.measured_step_s = measure_step_seconds(*run.problem, c.seed);

@@ -20,7 +20,7 @@ struct PreparedRun {
   std::unique_ptr<Problem<S>> problem;
   std::unique_ptr<Algorithm<S>> algorithm;
   std::unique_ptr<ClusterClock> clock;
-  std::optional<PhysicalTopology> topology;  // flow model only
+  std::shared_ptr<const PhysicalTopology> topology;  // flow model only: built once, shared with the clock
   std::unique_ptr<TraceRecorder> trace;      // --trace: spans the clock records
 };
 

@@ -6,10 +6,9 @@
 
 namespace csgd {
 
-// "auto" picks per topology:
-//   torus with 2 dims, mesh, leaf-spine → hierarchical-ring over the host grid (rows stay local);
-//   complete or hypercube with N a power of two → halving-doubling (every partner is one hop);
-//   everything else (ring, line, star, 3-D torus, fat-tree, custom) → ring.
+// "auto" asks the topology's registry entry: hierarchical-ring over its host grid when it has one
+// (2-D torus, mesh, leaf-spine: rows stay local), else its auto_collective (complete and
+// hypercube: halving-doubling when N is a power of two, every partner one hop away), else ring.
 // An explicit name is used as given; hierarchical-ring without a 2-D host grid and a server
 // count above N are refused with ValidationError ("network.collective", "network.servers").
 CollectiveSpec choose_collective(const NetworkSpec& network, const PhysicalTopology& topology, int N);

@@ -28,16 +28,11 @@
 namespace csgd {
 namespace {
 
-PhysicalTopology cluster_topology(const NetworkSpec& network, int N) {
-  PhysicalTopology t;
-  try {
-    t = build_topology(network.topology, N, network.latency_s, network.bandwidth_Bps);
-  } catch (const ValidationError& e) {
-    throw ValidationError("network.topology." + e.field(), e.what());
-  }
-  if (t.hosts != N)
-    throw ValidationError("network.topology", fmt::format("the {} has {} hosts for {} workers", t.name, t.hosts, N));
-  return t;
+// The run hands over the topology it built (once, in resolve_cluster); direct users of the
+// clock (tests, benchmarks) get it built here from the settings.
+std::shared_ptr<const PhysicalTopology> cluster_topology(const NetworkSpec& network, const ClockSetup& setup) {
+  if (setup.topology) return setup.topology;
+  return std::make_shared<const PhysicalTopology>(build_cluster_topology(network, setup.N));
 }
 
 // Out-neighbour lists checked, and how many messages each worker receives per exchange.
@@ -59,8 +54,9 @@ class FlowClock final : public ClusterClock {
  public:
   FlowClock(const TimingSpec& spec, const ClockSetup& setup)
       : N_(setup.N), network_spec_(validated_network(spec, setup.N)),
-        topology_(cluster_topology(spec.network, setup.N)), network_(make_flow_network(engine_, topology_)),
-        compute_(spec.compute, setup), collective_(choose_collective(spec.network, topology_, setup.N)),
+        topology_(cluster_topology(spec.network, setup)), network_(make_flow_network(engine_, *topology_)),
+        compute_(spec.compute, setup),
+        collective_(setup.collective ? *setup.collective : choose_collective(spec.network, *topology_, setup.N)),
         out_neighbours_(setup.neighbours), in_degree_(in_degrees(setup.neighbours, setup.N)), ledger_(setup.N),
         workers_(static_cast<std::size_t>(setup.N)), trace_(setup.trace) {}
 
@@ -101,7 +97,7 @@ class FlowClock final : public ClusterClock {
         out_neighbours_.empty()
             ? fmt::format("{} all-reduce", to_string(collective_.kind))
             : fmt::format("neighbour exchange (max in-degree {})", *std::max_element(in_degree_.begin(), in_degree_.end()));
-    return fmt::format("flow: {}, {}, α = {}, B = {}; compute: {}", topology_.name, comm,
+    return fmt::format("flow: {}, {}, α = {}, B = {}; compute: {}", topology_->name, comm,
                        format_duration(network_spec_.latency_s), format_bandwidth(network_spec_.bandwidth_Bps),
                        compute_.describe());
   }
@@ -214,7 +210,7 @@ class FlowClock final : public ClusterClock {
   int N_;
   NetworkSpec network_spec_;
   EventEngine engine_;  // before the network and the rounds, whose pending events point into them
-  PhysicalTopology topology_;
+  std::shared_ptr<const PhysicalTopology> topology_;
   std::unique_ptr<NetworkModel> network_;
   ComputeModel compute_;
   CollectiveSpec collective_;

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "csgd/algorithm.hpp"
+#include "csgd/algorithm_registry.hpp"
 #include "csgd/require.hpp"
 
 namespace csgd {
@@ -38,16 +38,12 @@ void LrSpec::validate() const {
 }
 
 void AlgorithmSpec::validate() const {
-  require(name == "pr-sgd-momentum" || name == "local-sgd-reset-momentum" || name == "local-sgd-local-momentum" ||
-              name == "decentralized-momentum",
-          "name",
-          "must be one of pr-sgd-momentum, local-sgd-reset-momentum, local-sgd-local-momentum, "
-          "decentralized-momentum; got '" + name + "'");
+  require_one_of("name", name, AlgorithmRegistry::names());
   require(std::isfinite(beta) && beta >= 0 && beta < 1, "momentum",
           fmt::format("the momentum coefficient β must be in [0, 1), got {}", beta));
   require(I >= 1, "sync_interval", fmt::format("the sync interval I must be ≥ 1, got {}", I));
   lr.validate();
-  if (name == "decentralized-momentum") {
+  if (AlgorithmRegistry::find(name)->mixes) {
     try {
       mixing.validate();
     } catch (const ValidationError& e) {

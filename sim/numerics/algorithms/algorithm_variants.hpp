@@ -1,5 +1,6 @@
 #pragma once
-// Constructors of the algorithm variants, one source file each (see make_algorithm.cpp).
+// What Algorithm 1 and its baselines share: an all-reduce every I-th iteration. Each algorithm
+// is one source file that registers itself (csgd/algorithm_registry.hpp).
 #include <memory>
 
 #include "csgd/algorithm.hpp"
@@ -23,10 +24,5 @@ class PeriodicAveraging : public Algorithm<S> {
   std::int64_t I_;
   int copies_;
 };
-
-template <class S> std::unique_ptr<Algorithm<S>> make_pr_sgd_momentum(const AlgorithmSpec& spec);
-template <class S> std::unique_ptr<Algorithm<S>> make_local_sgd_reset_momentum(const AlgorithmSpec& spec);
-template <class S> std::unique_ptr<Algorithm<S>> make_local_sgd_local_momentum(const AlgorithmSpec& spec);
-template <class S> std::unique_ptr<Algorithm<S>> make_decentralized_momentum(const AlgorithmSpec& spec, MixingMatrix W);
 
 }  // namespace csgd

@@ -4,6 +4,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include "csgd/algorithm_registry.hpp"
 #include "numerics/algorithms/algorithm_variants.hpp"
 
 namespace csgd {
@@ -67,13 +68,17 @@ class DecentralizedMomentum final : public Algorithm<S> {
   MixingMatrix W_;
 };
 
-}  // namespace
-
-template <class S>
-std::unique_ptr<Algorithm<S>> make_decentralized_momentum(const AlgorithmSpec& spec, MixingMatrix W) {
-  return std::make_unique<DecentralizedMomentum<S>>(spec, std::move(W));
+template <class S> std::unique_ptr<Algorithm<S>> make(const AlgorithmSpec& spec, const MixingMatrix* W) {
+  return std::make_unique<DecentralizedMomentum<S>>(spec, *W);
 }
-template std::unique_ptr<Algorithm<float>> make_decentralized_momentum<float>(const AlgorithmSpec&, MixingMatrix);
-template std::unique_ptr<Algorithm<double>> make_decentralized_momentum<double>(const AlgorithmSpec&, MixingMatrix);
 
+const bool registered = AlgorithmRegistry::add({
+    .name = "decentralized-momentum",
+    .help = "Algorithm 2: every step mix x and u with the doubly stochastic W (eqs. 16-18)",
+    .mixes = true,
+    .make_float = make<float>,
+    .make_double = make<double>,
+});
+
+}  // namespace
 }  // namespace csgd

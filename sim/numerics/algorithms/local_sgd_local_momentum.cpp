@@ -1,6 +1,7 @@
 // Baseline: local momentum SGD that averages only the models x_i every I iterations; each
 // worker keeps its own momentum buffer u_i (what common frameworks' model averagers do).
 // Only x crosses the network.
+#include "csgd/algorithm_registry.hpp"
 #include "numerics/algorithms/algorithm_variants.hpp"
 #include "numerics/algorithms/node_average.hpp"
 
@@ -19,12 +20,17 @@ class LocalSgdLocalMomentum final : public PeriodicAveraging<S> {
   }
 };
 
-}  // namespace
-
-template <class S> std::unique_ptr<Algorithm<S>> make_local_sgd_local_momentum(const AlgorithmSpec& spec) {
+template <class S> std::unique_ptr<Algorithm<S>> make(const AlgorithmSpec& spec, const MixingMatrix*) {
   return std::make_unique<LocalSgdLocalMomentum<S>>(spec);
 }
-template std::unique_ptr<Algorithm<float>> make_local_sgd_local_momentum<float>(const AlgorithmSpec&);
-template std::unique_ptr<Algorithm<double>> make_local_sgd_local_momentum<double>(const AlgorithmSpec&);
 
+const bool registered = AlgorithmRegistry::add({
+    .name = "local-sgd-local-momentum",
+    .help = "baseline: every I steps average x, keep each worker's own u",
+    .keys = {kSyncIntervalKey},
+    .make_float = make<float>,
+    .make_double = make<double>,
+});
+
+}  // namespace
 }  // namespace csgd

@@ -1,6 +1,7 @@
 // Baseline of Remark 1 (CNTK-style model averaging): local momentum SGD, and every I
 // iterations average the models x_i and reset every momentum buffer u_i to zero.
 // Only x crosses the network.
+#include "csgd/algorithm_registry.hpp"
 #include "numerics/algorithms/algorithm_variants.hpp"
 #include "numerics/algorithms/node_average.hpp"
 
@@ -20,12 +21,17 @@ class LocalSgdResetMomentum final : public PeriodicAveraging<S> {
   }
 };
 
-}  // namespace
-
-template <class S> std::unique_ptr<Algorithm<S>> make_local_sgd_reset_momentum(const AlgorithmSpec& spec) {
+template <class S> std::unique_ptr<Algorithm<S>> make(const AlgorithmSpec& spec, const MixingMatrix*) {
   return std::make_unique<LocalSgdResetMomentum<S>>(spec);
 }
-template std::unique_ptr<Algorithm<float>> make_local_sgd_reset_momentum<float>(const AlgorithmSpec&);
-template std::unique_ptr<Algorithm<double>> make_local_sgd_reset_momentum<double>(const AlgorithmSpec&);
 
+const bool registered = AlgorithmRegistry::add({
+    .name = "local-sgd-reset-momentum",
+    .help = "baseline: every I steps average x and reset u to 0 (Remark 1)",
+    .keys = {kSyncIntervalKey},
+    .make_float = make<float>,
+    .make_double = make<double>,
+});
+
+}  // namespace
 }  // namespace csgd

@@ -1,22 +1,28 @@
+// make_algorithm: the registry entry algorithm.name picks; W only for the algorithms that mix.
+#include "csgd/algorithm_registry.hpp"
 #include "csgd/errors.hpp"
-#include "numerics/algorithms/algorithm_variants.hpp"
 
 namespace csgd {
 
 template <class S>
-std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N, const Graph* network) {
+std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, const MixingMatrix* W) {
   spec.validate();
-  if (spec.name == "pr-sgd-momentum") return make_pr_sgd_momentum<S>(spec);
-  if (spec.name == "local-sgd-reset-momentum") return make_local_sgd_reset_momentum<S>(spec);
-  if (spec.name == "local-sgd-local-momentum") return make_local_sgd_local_momentum<S>(spec);
-  if (spec.name == "decentralized-momentum") {
-    MixingSpec mixing = spec.mixing;
-    if (mixing.topology == "auto" && network) mixing.topology = "network";
-    return make_decentralized_momentum<S>(spec, build_mixing_matrix(mixing, N, network));
-  }
-  throw ValidationError("name", "unknown algorithm '" + spec.name + "'");  // validate() lists the valid ones
+  const AlgorithmEntry& entry = *AlgorithmRegistry::find(spec.name);  // validate() checked the name
+  if (entry.mixes && !W) throw std::invalid_argument("make_algorithm: " + spec.name + " needs W");
+  if constexpr (std::is_same_v<S, float>) return entry.make_float(spec, entry.mixes ? W : nullptr);
+  else return entry.make_double(spec, entry.mixes ? W : nullptr);
 }
 
+template <class S>
+std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N, const Graph* network) {
+  spec.validate();
+  if (!AlgorithmRegistry::find(spec.name)->mixes) return make_algorithm<S>(spec, nullptr);
+  const MixingMatrix W = build_mixing_matrix(spec.mixing, N, network);
+  return make_algorithm<S>(spec, &W);
+}
+
+template std::unique_ptr<Algorithm<float>> make_algorithm<float>(const AlgorithmSpec&, const MixingMatrix*);
+template std::unique_ptr<Algorithm<double>> make_algorithm<double>(const AlgorithmSpec&, const MixingMatrix*);
 template std::unique_ptr<Algorithm<float>> make_algorithm<float>(const AlgorithmSpec&, int, const Graph*);
 template std::unique_ptr<Algorithm<double>> make_algorithm<double>(const AlgorithmSpec&, int, const Graph*);
 

@@ -1,0 +1,56 @@
+#pragma once
+// The physical topologies, one registry entry each (timing.network.topology.name), and what a
+// generator produces before build_topology checks and finalises it: the physical (full-duplex)
+// links of hosts 0..hosts−1 and switches hosts..nodes−1.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "csgd/network.hpp"
+#include "csgd/registry.hpp"
+
+namespace csgd {
+namespace topology {
+
+struct PhysicalLink {
+  int a = 0, b = 0;
+  double latency_s = 0, bandwidth_Bps = 0;
+};
+
+struct Parts {
+  std::string name;
+  int hosts = 0, nodes = 0;
+  std::vector<PhysicalLink> links;  // becomes directed links 2e (a→b) and 2e+1 (b→a)
+  std::string source;               // custom: the file, so that checks can name it ("" otherwise)
+};
+
+struct LinkDefaults {
+  double latency_s = 0, bandwidth_Bps = 0;
+};
+
+// A switch-free grid of N hosts with sides `dims` (csgd::grid_edges), every link with defaults `d`;
+// refuses (field "dims") sides whose product is not N. `kind` names it: "torus 4×4".
+Parts grid(const char* kind, const std::vector<int>& dims, int N, const LinkDefaults& d, bool wrap);
+
+}  // namespace topology
+
+struct TopologyEntry {
+  std::string_view name;
+  std::string_view help;                 // one line: --help, csgd topo and the README
+  std::vector<Key<TopologySpec>> keys;   // keys under timing.network.topology besides name and links
+  // Builds the parts for N hosts; throws ValidationError with the field relative to `topology`.
+  topology::Parts (*build)(const TopologySpec& spec, int N, const topology::LinkDefaults& d) = nullptr;
+  // Rules of this member that need no N (each field's own range is TopologySpec::validate's).
+  void (*validate)(const TopologySpec& spec) = nullptr;
+  // The hosts as a rows × cols grid, row-major, if the topology has one: `collective: auto` then
+  // runs a hierarchical ring over it (rows stay local).
+  std::optional<std::pair<int, int>> (*host_grid)(const TopologySpec& spec, const PhysicalTopology& t) = nullptr;
+  // What `collective: auto` picks when there is no host grid (nullptr: ring).
+  std::string_view (*auto_collective)(int N) = nullptr;
+};
+
+using TopologyRegistry = Registry<TopologyEntry>;
+
+}  // namespace csgd

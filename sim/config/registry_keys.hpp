@@ -1,0 +1,58 @@
+#pragma once
+// Reads the YAML keys a registry entry declares into its settings struct, and refuses, before
+// any work starts, a key that only other members of the kind read ("does not apply").
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "config/yaml_section.hpp"
+#include "csgd/registry.hpp"
+
+namespace csgd {
+
+inline std::string resolve_path(const std::string& p, const std::filesystem::path& base_dir) {
+  if (p.empty()) return p;
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? p : (base_dir / path).lexically_normal().string();
+}
+
+template <class Spec>
+void read_key(Section& s, const Key<Spec>& key, Spec& spec, const std::filesystem::path& base_dir) {
+  const std::string name(key.name);
+  std::visit(
+      [&](auto member) {
+        auto& field = spec.*member;
+        using T = std::remove_reference_t<decltype(field)>;
+        if constexpr (std::is_same_v<T, double>) {
+          if (key.unit == KeyUnit::duration) field = s.duration(name, field);
+          else if (key.unit == KeyUnit::bandwidth) field = s.bandwidth(name, field);
+          else field = s.get<double>(name, field);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          field = s.get<std::string>(name, field);
+          if (key.unit == KeyUnit::path) field = resolve_path(field, base_dir);
+        } else {
+          field = s.get<T>(name, field);
+        }
+      },
+      key.field);
+}
+
+// `kind` names the kind in messages: "does not apply to ring (a topology); it is read by …".
+template <class Entry, class Spec>
+void read_entry_keys(Section& s, const Entry& entry, Spec& spec, std::string_view kind,
+                     const std::filesystem::path& base_dir) {
+  using R = Registry<Entry>;
+  for (const Entry& other : R::all())
+    for (const auto& key : other.keys)
+      if (!R::reads(entry, key.name) && s.has(std::string(key.name)))
+        s.fail(std::string(key.name), fmt::format("does not apply to {} (a {}); it is read by {}", entry.name, kind,
+                                                  fmt::join(R::members_reading(key.name), ", ")));
+  for (const auto& key : entry.keys) read_key(s, key, spec, base_dir);
+}
+
+}  // namespace csgd
