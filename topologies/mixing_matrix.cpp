@@ -21,13 +21,14 @@
 #include <fmt/format.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/mixing_graph_registry.hpp"
+#include "csgd/require.hpp"
 
 namespace csgd {
 namespace {
 
 constexpr double kTolerance = 1e-9;          // Assumption 2 checks on the entries of W
 constexpr double kSpectralTolerance = 1e-12;  // |λ| this close to 1 breaks eq. (15)
-constexpr std::array kTopologies{"auto", "network", "ring", "line", "torus", "complete", "file"};
 
 [[noreturn]] void reject(const std::string& rule) { throw ValidationError("mixing", rule); }
 
@@ -93,37 +94,6 @@ void set_in_weights(MixingMatrix& m) {
 }
 
 
-// Fills in a torus side left at 0 and checks rows × cols = N.
-std::pair<int, int> torus_shape(const MixingSpec& spec, int N) {
-  if (spec.rows == 0 && spec.cols == 0) return squarest_factorization(N);
-  if (spec.cols == 0) {
-    if (N % spec.rows != 0)
-      throw ValidationError("mixing.rows", fmt::format("mixing.rows = {} does not divide the {} workers", spec.rows, N));
-    return {spec.rows, N / spec.rows};
-  }
-  if (spec.rows == 0) {
-    if (N % spec.cols != 0)
-      throw ValidationError("mixing.cols", fmt::format("mixing.cols = {} does not divide the {} workers", spec.cols, N));
-    return {N / spec.cols, spec.cols};
-  }
-  if (static_cast<long long>(spec.rows) * spec.cols != N)
-    throw ValidationError("mixing.rows", fmt::format("mixing.rows × mixing.cols = {} × {} must equal the {} workers",
-                                                     spec.rows, spec.cols, N));
-  return {spec.rows, spec.cols};
-}
-
-MixingMatrix from_graph(const Graph& g, const std::string& name) {
-  return make_mixing_matrix(metropolis_hastings_weights(g), name + ", Metropolis-Hastings weights");
-}
-
-MixingMatrix from_file(const std::string& path, int N) {
-  Eigen::MatrixXd W = read_matrix_file(path);
-  if (W.rows() != N || W.cols() != N)
-    throw ValidationError("mixing.file", fmt::format("the matrix in {} is {}×{} but there are {} workers", path,
-                                                     W.rows(), W.cols(), N));
-  return make_mixing_matrix(std::move(W), "file " + path);
-}
-
 // A decimal number or a fraction "p/q" (so that 1/3 sums to 1 within tolerance).
 std::optional<double> parse_entry(std::string_view token) {
   const auto number = [](std::string_view s) -> std::optional<double> {
@@ -142,9 +112,9 @@ std::optional<double> parse_entry(std::string_view token) {
 }  // namespace
 
 void MixingSpec::validate() const {
-  if (std::find(kTopologies.begin(), kTopologies.end(), topology) == kTopologies.end())
-    throw ValidationError("mixing.topology",
-                          fmt::format("must be one of auto, network, ring, line, torus, complete, file; got '{}'", topology));
+  std::vector<std::string_view> names{"auto"};
+  for (std::string_view n : MixingGraphRegistry::names()) names.push_back(n);
+  require_one_of("mixing.topology", topology, names);
   if (topology == "file" && file.empty())
     throw ValidationError("mixing.file", "is required when mixing.topology is file");
   if (topology != "file" && !file.empty())
@@ -202,22 +172,9 @@ MixingSpec resolve_mixing(const MixingSpec& spec, const Graph* network) {
 
 MixingMatrix build_mixing_matrix(const MixingSpec& requested, int N, const Graph* network) {
   requested.validate();
-  const MixingSpec spec = resolve_mixing(requested, network);
   if (N < 1) throw ValidationError("workers", fmt::format("must be at least 1, got {}", N));
-  if (spec.topology == "network") {
-    if (!network)
-      throw ValidationError("mixing.topology", "network (the physical topology's host graph) needs "
-                                               "timing.network.model: flow and a topology without switches");
-    return from_graph(*network, "the network's host graph");
-  }
-  if (spec.topology == "ring") return from_graph(ring_graph(N), fmt::format("ring({})", N));
-  if (spec.topology == "line") return from_graph(line_graph(N), fmt::format("line({})", N));
-  if (spec.topology == "complete") return from_graph(complete_graph(N), fmt::format("complete({})", N));
-  if (spec.topology == "torus") {
-    const auto [rows, cols] = torus_shape(spec, N);
-    return from_graph(torus_graph(rows, cols), fmt::format("torus({}x{})", rows, cols));
-  }
-  return from_file(spec.file, N);  // validate() admits no other topology
+  const MixingSpec spec = resolve_mixing(requested, network);
+  return MixingGraphRegistry::find(spec.topology)->build(spec, N, network);
 }
 
 Eigen::MatrixXd read_matrix_file(const std::string& path) {

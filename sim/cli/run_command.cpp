@@ -11,12 +11,35 @@
 #include <tbb/global_control.h>
 
 #include "cli/commands.hpp"
+#include "csgd/algorithm_registry.hpp"
 #include "csgd/errors.hpp"
+#include "csgd/mixing_graph_registry.hpp"
+#include "csgd/topology_registry.hpp"
 #include "csgd/runner.hpp"
 #include "csgd/units.hpp"
 
 namespace csgd::cli {
 namespace {
+
+// What a file can name, straight from the registries: one line per member with its keys.
+template <class Registry>
+std::string members(const char* title) {
+  std::string out = fmt::format("{}:\n", title);
+  for (const auto& e : Registry::all()) {
+    std::string keys;
+    for (const auto& k : e.keys) keys += fmt::format("{}{}", keys.empty() ? "  [" : ", ", k.name);
+    out += fmt::format("  {:<26} {}{}\n", e.name, e.help, keys.empty() ? "" : keys + "]");
+  }
+  return out + "\n";
+}
+
+std::string registry_help() {
+  return members<AlgorithmRegistry>("algorithm.name") +
+         members<MixingGraphRegistry>("algorithm.mixing.topology (also auto: the host graph under the flow model, else ring)") +
+         members<TopologyRegistry>("timing.network.topology.name (model: flow)");
+}
+
+
 
 namespace po = boost::program_options;
 
@@ -76,7 +99,7 @@ int run_command(int argc, const char* const* argv) {
     throw InputError(fmt::format("{} (see csgd run --help)", e.what()));
   }
   if (vm.count("help")) {
-    std::cout << "Usage: csgd run FILE.yaml [options]\n\n" << visible << "\n";
+    std::cout << "Usage: csgd run FILE.yaml [options]\n\n" << visible << "\n" << registry_help();
     return 0;
   }
   if (!vm.count("file")) throw InputError("csgd run needs an experiment file, e.g. csgd run experiments/quickstart.yaml");

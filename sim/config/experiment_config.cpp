@@ -5,6 +5,7 @@
 #include "config/experiment_reader.hpp"
 #include "config/registry_keys.hpp"
 #include "csgd/algorithm_registry.hpp"
+#include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "csgd/units.hpp"
 
@@ -113,12 +114,9 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
   if (entry->mixes) {
     Section m = a.child("mixing", "topology");
     spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
-    if (spec.mixing.topology == "torus") {
-      spec.mixing.rows = m.get<int>("rows", 0);
-      spec.mixing.cols = m.get<int>("cols", 0);
-    }
-    if (spec.mixing.topology == "file") spec.mixing.file = m.get<std::string>("file", "");
-    m.finish();
+    if (const MixingGraphEntry* graph = MixingGraphRegistry::find(spec.mixing.topology))
+      read_entry_keys(m, *graph, spec.mixing, "mixing graph", {});
+    m.finish();  // an unknown topology is refused by AlgorithmSpec::validate, naming the choices
   } else if (a.has("mixing")) {
     a.fail("mixing", fmt::format("does not apply to {}; only algorithms that mix with W read it ({})", spec.name,
                                  fmt::join(mixing_algorithms(), ", ")));
