@@ -197,3 +197,36 @@ sweep: {algorithm: [{sync_interval: 2}, {name: decentralized-momentum}]}
           metrics_without_wall_time(two / run.run_name / "metrics.csv"));
   }
 }
+
+TEST_CASE("consensus is exactly zero at the start and right after every sync of Algorithm 1, and only then") {
+  testing::TempDir tmp;
+  // N = 3 does not divide typical vector sizes evenly: x̄ of identical vectors rounds.
+  const auto plan = load_experiment_text(
+      "workers: 3\nproblem: {model: synthetic, dimension: 7, sigma: 0.3, kappa: 0.2}\n"
+      "algorithm: {name: pr-sgd-momentum, sync_interval: 4, lr: 0.05}\nstop: {iterations: 12}\n"
+      "eval: {every_iterations: 1}\n",
+      "c.yaml", {});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  REQUIRE(run_experiment(plan, options).front().status == RunStatus::completed);
+  std::stringstream csv(read_file(tmp / "run" / "metrics.csv"));
+  std::string line;
+  std::getline(csv, line);  // header: consensus_x is column 13 (0-based 12)
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    const long t = std::stol(cells[0]);
+    const double consensus_x = std::stod(cells[12]), consensus_u = std::stod(cells[13]);
+    CAPTURE(t);
+    if (t % 4 == 0) {
+      CHECK(consensus_x == 0.0);
+      CHECK(consensus_u == 0.0);
+    } else {
+      CHECK(consensus_x > 0.0);
+    }
+    ++rows;
+  }
+  CHECK(rows == 13);
+}

@@ -97,3 +97,26 @@ TEST_CASE("--set replaces a whole map, where a sweep value would merge") {
                                             {"eval={every_epochs: 1}"}),
                        doctest::Contains("synthetic problem has no epochs"), csgd::InputError);
 }
+
+TEST_CASE("--set sweep as one flow map replaces the whole sweep, like the dotted form") {
+  const std::string base = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\n"
+                           "timing: {network: {model: flow}}\n";
+  const auto dotted = load_experiment_text(base, "s.yaml", {"sweep.timing.network.topology=[ring, star]"});
+  const auto map = load_experiment_text(base, "s.yaml", {"sweep={timing.network.topology: [ring, star]}"});
+  REQUIRE(map.runs.size() == 2);
+  CHECK(map.sweep_keys == dotted.sweep_keys);
+  for (std::size_t r = 0; r < 2; ++r) {
+    CHECK(map.runs[r].run_name == dotted.runs[r].run_name);
+    CHECK(map.runs[r].config.timing.network.topology.name == dotted.runs[r].config.timing.network.topology.name);
+  }
+  // It replaces the file's sweep rather than adding to it.
+  const auto replaced = load_experiment_text(kSweep, "s.yaml", {"sweep={algorithm.momentum: [0.5]}"});
+  REQUIRE(replaced.runs.size() == 1);
+  CHECK(replaced.sweep_keys == std::vector<std::string>{"algorithm.momentum"});
+  CHECK(replaced.runs[0].config.algorithm.beta == 0.5);
+}
+
+TEST_CASE("--set sweep with a value that is not a map is refused naming the option") {
+  CHECK_THROWS_WITH_AS(load_experiment_text(kSweep, "s.yaml", {"sweep=[1, 2]"}),
+                       doctest::Contains("--set sweep=[1, 2]: sweep: expected a map"), csgd::InputError);
+}

@@ -157,14 +157,24 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
   const std::filesystem::path base_dir = std::filesystem::path(file).parent_path();
   const std::string default_name = std::filesystem::path(file).stem().string();
 
-  // --set sweep.KEY=[...] replaces a sweep axis; it must be applied before the axes are read.
+  // --set sweep.KEY=[...] replaces one sweep axis and --set sweep={KEY: [...], ...} the whole
+  // sweep (--set replaces maps); both must be applied before the axes are read.
+  const auto is_sweep = [](const Override& o) { return o.path == "sweep" || o.path.rfind("sweep.", 0) == 0; };
+  for (const auto& o : overrides)
+    if (o.path == "sweep" && !o.value.IsMap() && !o.value.IsNull())
+      throw InputError(fmt::format("{}: sweep: expected a map from key paths to lists of values, e.g. "
+                                   "sweep={{algorithm.sync_interval: [1, 8]}}",
+                                   o.origin));
   const auto prepare = [&]() {
     YAML::Node root = parse_tree(text, file);
-    for (const auto& o : overrides)
-      if (o.path.rfind("sweep.", 0) == 0) {
+    for (const auto& o : overrides) {
+      if (o.path == "sweep") {
+        root["sweep"] = YAML::Clone(o.value);
+      } else if (is_sweep(o)) {
         if (!root["sweep"].IsMap()) root["sweep"] = YAML::Node(YAML::NodeType::Map);
         root["sweep"][o.path.substr(6)] = o.value;
       }
+    }
     return root;
   };
 
@@ -197,7 +207,7 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
     }
     auto source = std::make_shared<ConfigSource>(file, root);
     for (const auto& o : overrides) {
-      if (o.path.rfind("sweep.", 0) == 0) continue;
+      if (is_sweep(o)) continue;
       set_path(root, o.path, o.value, o.origin, false);
       source->mark_override(o.path, o.origin);
     }

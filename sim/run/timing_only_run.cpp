@@ -6,7 +6,7 @@
 
 #include "csgd/units.hpp"
 #include "output/run_folder.hpp"
-#include "run/summary_parts.hpp"
+#include "run/run_ledger.hpp"
 #include "run/training_run.hpp"
 
 namespace csgd {
@@ -24,32 +24,21 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   std::filesystem::create_directories(dir);
   write_file_atomically(dir / "config.resolved.yaml", rp.resolved_yaml);
   MetricsCsv csv(dir / "metrics.csv", MetricsRow::csv_header());
-  std::vector<double> flops(static_cast<std::size_t>(c.N));
-  for (int i = 0; i < c.N; ++i) flops[static_cast<std::size_t>(i)] = run.problem->gradient_flops(i);
-  const Schedule schedule = [&](std::int64_t k) {
-    return IterationOps{flops, run.algorithm->round_after(k, plan.model_bytes)};
-  };
+  const Schedule schedule = make_schedule(*run.problem, *run.algorithm, c.N, plan.model_bytes);
 
-  std::int64_t t = 0, rounds = 0;
-  double bytes_total = 0;
+  RunLedger ledger;
+  std::int64_t& t = ledger.t;
   RunStatus status = RunStatus::completed;
   const auto row_at = [&] {
-    MetricsRow row;
-    row.iteration = t;
-    row.epoch = plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0;
-    row.rounds = rounds;
-    row.bytes_total = bytes_total;
-    row.bytes_per_worker = bytes_total / c.N;
-    row.sim_time_s = clock.now_s();
-    row.lr = learning_rate(c.algorithm.lr, std::max<std::int64_t>(t, 1), plan.iterations_per_epoch, plan.T, c.N);
-    row.wall_s = wall();
+    const double lr = learning_rate(c.algorithm.lr, std::max<std::int64_t>(t, 1), plan.iterations_per_epoch, plan.T, c.N);
+    const MetricsRow row = ledger.row(plan, c.N, clock, lr, wall());
     csv.append(row.csv());
     on_row(row);
   };
   row_at();
   for (t = 1; t <= plan.T; ++t) {
-    if (schedule(t).round) ++rounds;
-    bytes_total += clock.advance(t, schedule).bytes_total;
+    if (schedule(t).round) ++ledger.rounds;
+    ledger.add(clock.advance(t, schedule));
     if (t % plan.eval_every == 0 || t == plan.T) row_at();
     if (options.interrupt && options.interrupt->load()) {
       status = RunStatus::interrupted;
@@ -60,23 +49,12 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   t = std::min(t, plan.T);
   if (run.trace) write_file_atomically(dir / "trace.json", run.trace->chrome_json());
 
-  nlohmann::json s = {{"status", to_string(status)},
-                      {"mode", "timing-only"},
-                      {"experiment", c.name},
-                      {"run", rp.run_name},
-                      {"csgd_version", CSGD_VERSION},
-                      {"workers", c.N},
-                      {"algorithm", run.algorithm->name()},
-                      {"timing_model", clock.describe()},
-                      {"model_bytes", plan.model_bytes},
-                      {"iterations", t},
-                      {"rounds", rounds},
-                      {"bytes_total", bytes_total},
-                      {"bytes_per_worker", bytes_total / c.N},
-                      {"wall_s", wall()}};
-  s.update(clock_summary(clock));
-  if (run.topology) s["topology"] = topology_summary(*run.topology);
+  nlohmann::json s = ledger.summary(rp, plan, clock, run.topology.get(), to_string(status), wall());
+  s["mode"] = "timing-only";
+  s["algorithm"] = run.algorithm->name();
   write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
+  const std::int64_t rounds = ledger.rounds;
+  const double bytes_total = ledger.bytes_total;
 
   RunResult result{rp.run_name, status, dir, {}, status == RunStatus::completed ? "iterations" : "interrupted",
                    t, rounds, clock.now_s(), std::nullopt, std::nullopt};

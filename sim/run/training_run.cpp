@@ -1,5 +1,6 @@
 #include "run/training_run.hpp"
 
+#include "run/run_ledger.hpp"
 #include "run/summary_parts.hpp"
 
 #include <chrono>
@@ -27,14 +28,21 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 template <class S> std::span<const S> view(const Vector<S>& v) { return {v.data(), static_cast<std::size_t>(v.size())}; }
 template <class S> std::span<S> view(Vector<S>& v) { return {v.data(), static_cast<std::size_t>(v.size())}; }
 
-// (1/N) Σ_i ||v_i − v̄||², each worker's term in parallel, summed in worker order.
+// (1/N) Σ_i ||v_i − v̄||², each worker's term in parallel, summed in worker order. Exactly 0 when
+// every v_i is the same vector (at the start, after every sync of Algorithm 1): v̄, a rounded
+// average of identical vectors, can differ from them in the last bit.
 template <class S>
 double consensus_distance(std::span<const WorkerState<S>> workers, Vector<S> WorkerState<S>::*member,
                           const Vector<S>& mean) {
   std::vector<double> terms(workers.size());
+  std::atomic<bool> all_equal{true};
   tbb::parallel_for(std::size_t{0}, workers.size(), [&](std::size_t i) {
-    terms[i] = static_cast<double>(((workers[i].*member) - mean).squaredNorm());
+    const Vector<S>& v = workers[i].*member;
+    if (all_equal.load(std::memory_order_relaxed) && !(v.array() == (workers[0].*member).array()).all())
+      all_equal = false;
+    terms[i] = static_cast<double>((v - mean).squaredNorm());
   });
+  if (all_equal) return 0.0;
   double sum = 0;
   for (double t : terms) sum += t;
   return sum / static_cast<double>(workers.size());
@@ -76,6 +84,126 @@ template <class S> RunSchedule make_run_schedule(const ExperimentConfig& c, cons
 template RunSchedule make_run_schedule<float>(const ExperimentConfig&, const Problem<float>&);
 template RunSchedule make_run_schedule<double>(const ExperimentConfig&, const Problem<double>&);
 
+namespace {
+
+// Every worker starts from the same x̂ with u = 0 (Algorithms 1 and 2, line 1) and owns its
+// random stream (seed, worker id).
+template <class S>
+std::vector<WorkerState<S>> initial_workers(const Problem<S>& problem, const Algorithm<S>& algorithm, int N,
+                                            std::uint64_t seed) {
+  const Eigen::Index m = problem.dimension();
+  Vector<S> x0(m);
+  problem.initial_point(view(x0));
+  std::vector<WorkerState<S>> workers;
+  workers.reserve(static_cast<std::size_t>(N));
+  for (int i = 0; i < N; ++i) {
+    workers.push_back(WorkerState<S>{x0, Vector<S>::Zero(m), {}, {}, Rng(seed, stream::worker(i))});
+    algorithm.prepare(workers.back());
+  }
+  return workers;
+}
+
+// Evaluation points: the metrics of x̄, appended to metrics.csv and kept for the summary.
+template <class S>
+class Recorder {
+ public:
+  Recorder(const std::filesystem::path& csv_file, const std::function<void(const MetricsRow&)>& on_row)
+      : csv_(csv_file, MetricsRow::csv_header()), on_row_(on_row) {}
+
+  // Metrics of x̄ after `ledger.t` iterations (or R, for Remark 2's output, with a ledger at R).
+  MetricsRow evaluate(std::span<const WorkerState<S>> workers, const Problem<S>& problem, const RunLedger& ledger,
+                      const RunSchedule& plan, const ClusterClock& clock, double gamma, bool with_grad_norm,
+                      Clock::time_point start) {
+    const auto t0 = Clock::now();
+    node_average(workers, &WorkerState<S>::x, xbar_);
+    node_average(workers, &WorkerState<S>::u, ubar_);
+    const Evaluation e = problem.evaluate(view(std::as_const(xbar_)), EvalOptions{with_grad_norm});
+    MetricsRow row = ledger.row(plan, static_cast<int>(workers.size()), clock, gamma, 0);
+    row.train_loss = e.train_loss;
+    row.train_accuracy = e.train_accuracy;
+    row.test_loss = e.test_loss;
+    row.test_accuracy = e.test_accuracy;
+    row.grad_norm_sq = e.grad_norm_sq;
+    row.consensus_x = consensus_distance(workers, &WorkerState<S>::x, xbar_);
+    row.consensus_u = consensus_distance(workers, &WorkerState<S>::u, ubar_);
+    row.wall_s = seconds_since(start);
+    evaluate_s += seconds_since(t0);
+    return row;
+  }
+
+  void record(const MetricsRow& row) {
+    csv_.append(row.csv());
+    on_row_(row);
+    last = row;
+    if (!best_loss || *row.train_loss < *best_loss->train_loss) best_loss = row;
+    if (row.test_accuracy && (!best_accuracy || *row.test_accuracy > *best_accuracy->test_accuracy)) best_accuracy = row;
+  }
+
+  std::optional<MetricsRow> last, best_loss, best_accuracy;
+  double evaluate_s = 0;
+
+ private:
+  MetricsCsv csv_;
+  const std::function<void(const MetricsRow&)>& on_row_;
+  Vector<S> xbar_, ubar_;
+};
+
+// Wall-clock profile of the training loop (summary.json "profile_s").
+struct Profile {
+  double gradient_s = 0, communicate_s = 0;
+};
+
+// summary.json of a training run: the shared fields plus the model's, the algorithm's and the
+// recorder's.
+template <class S>
+nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& plan, const RunLedger& ledger,
+                                const Recorder<S>& recorder, const Profile& profile, double mean_grad_norm_sq,
+                                const nlohmann::json& random_iterate, const std::string& stop_reason,
+                                const char* status, double wall_s) {
+  const ExperimentConfig& c = run.plan->config;
+  const Algorithm<S>& algorithm = *run.algorithm;
+  const std::int64_t t = ledger.t;
+  nlohmann::json s = ledger.summary(*run.plan, plan, *run.clock, run.topology.get(), status, wall_s);
+  s.update({
+      {"seed", c.seed},
+      {"precision", c.precision == Precision::float32 ? "float32" : "float64"},
+      {"problem", run.problem->describe()},
+      {"parameters", run.problem->dimension()},
+      {"algorithm", {{"name", algorithm.name()},
+                     {"momentum", c.algorithm.beta},
+                     {"nesterov", c.algorithm.nesterov},
+                     {"sync_interval", algorithm.mixing() ? 1 : c.algorithm.I}}},
+      {"iterations_planned", plan.T},
+      {"epochs", plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0.0},
+      {"bytes_per_worker_max", ledger.bytes_max_worker},
+      {"stop_reason", stop_reason},
+      {"samples_per_s", profile.gradient_s + profile.communicate_s > 0
+                            ? static_cast<double>(t) * plan.samples_per_iteration /
+                                  (profile.gradient_s + profile.communicate_s)
+                            : 0.0},
+      {"threads", std::min<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+                                        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))},
+      {"profile_s", {{"gradient_and_local_step", profile.gradient_s},
+                     {"communicate", profile.communicate_s},
+                     {"evaluate", recorder.evaluate_s},
+                     {"total", wall_s}}},
+  });
+  if (recorder.last) s["final"] = recorder.last->json();
+  if (recorder.best_loss) s["best_train_loss"] = recorder.best_loss->json();
+  if (recorder.best_accuracy) s["best_test_accuracy"] = recorder.best_accuracy->json();
+  if (plan.track_mean_grad_norm && t > 0) s["mean_grad_norm_sq"] = mean_grad_norm_sq / static_cast<double>(t);
+  if (!random_iterate.is_null()) s["random_iterate"] = random_iterate;
+  if (const auto k = run.problem->constants())
+    s["problem_constants"] = {{"L", k->L}, {"sigma", k->sigma}, {"kappa", k->kappa}, {"f_lower", k->f_lower}};
+  if (const MixingMatrix* W = algorithm.mixing())
+    s["mixing"] = {{"source", W->source},     {"lambda2", W->lambda2},
+                   {"lambdaN", W->lambdaN},   {"sqrt_rho", W->sqrt_rho},
+                   {"spectral_gap", W->spectral_gap()}};
+  return s;
+}
+
+}  // namespace
+
 template <class S>
 RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
                 const std::function<void(const MetricsRow&)>& on_row) {
@@ -85,140 +213,50 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   const Algorithm<S>& algorithm = *run.algorithm;
   ClusterClock& clock = *run.clock;
   const RunSchedule plan = make_run_schedule(c, problem);
-  const Eigen::Index m = problem.dimension();
   const auto start = Clock::now();
 
   std::filesystem::create_directories(dir);
   write_file_atomically(dir / "config.resolved.yaml", rp.resolved_yaml);
-  MetricsCsv csv(dir / "metrics.csv", MetricsRow::csv_header());
-
-  // Every worker starts from the same x̂ with u = 0 (Algorithms 1 and 2, line 1).
-  std::vector<WorkerState<S>> workers;
-  workers.reserve(static_cast<std::size_t>(c.N));
-  {
-    Vector<S> x0(m);
-    problem.initial_point(view(x0));
-    for (int i = 0; i < c.N; ++i) {
-      workers.push_back(WorkerState<S>{x0, Vector<S>::Zero(m), {}, {}, Rng(c.seed, stream::worker(i))});
-      algorithm.prepare(workers.back());
-    }
-  }
-  std::vector<double> flops(static_cast<std::size_t>(c.N));
-  for (int i = 0; i < c.N; ++i) flops[static_cast<std::size_t>(i)] = problem.gradient_flops(i);
+  Recorder<S> recorder(dir / "metrics.csv", on_row);
+  std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, c.N, c.seed);
+  const std::span<const WorkerState<S>> ws(workers);
+  const Eigen::Index m = problem.dimension();
   tbb::enumerable_thread_specific<Vector<S>> gradients([m] { return Vector<S>(m); });  // scratch per thread
-  // What iteration t does, for the clock (a pure function of t: the clock may look ahead).
   const bool parallel_workers = static_cast<double>(m) * c.N >= 65536;  // same bits either way
-  const Schedule schedule = [&](std::int64_t k) { return IterationOps{flops, algorithm.round_after(k, plan.model_bytes)}; };
+  const Schedule schedule = make_schedule(problem, algorithm, c.N, plan.model_bytes);
 
-  // Running totals and the summary's state.
-  std::int64_t t = 0, rounds = 0;
-  double bytes_total = 0, bytes_max_worker = 0, gamma = 0;
-  double gradient_s = 0, communicate_s = 0, evaluate_s = 0;
-  double mean_grad_norm_sq = 0;
-  Vector<S> xbar, ubar;
+  RunLedger ledger;
+  std::int64_t& t = ledger.t;
+  double gamma = 0, mean_grad_norm_sq = 0;
+  Profile profile;
+  Vector<S> xbar;
   nlohmann::json random_iterate;
-  std::optional<MetricsRow> best_loss, best_accuracy, last;
   std::string stop_reason = "iterations";
   RunStatus status = RunStatus::completed;
-
-  // Metrics of x̄^(t) after `done` iterations (t while the loop runs, R for Remark 2's output).
-  const auto evaluate = [&](bool with_grad_norm, std::int64_t done) {
-    const auto t0 = Clock::now();
-    std::span<const WorkerState<S>> ws(workers);
-    node_average(ws, &WorkerState<S>::x, xbar);
-    node_average(ws, &WorkerState<S>::u, ubar);
-    const Evaluation e = problem.evaluate(view(xbar), EvalOptions{with_grad_norm});
-    MetricsRow row;
-    row.iteration = done;
-    row.epoch = plan.iterations_per_epoch > 0 ? static_cast<double>(done) / plan.iterations_per_epoch : 0;
-    row.rounds = rounds;
-    row.bytes_total = bytes_total;
-    row.bytes_per_worker = bytes_total / c.N;
-    row.sim_time_s = clock.now_s();
-    row.lr = gamma;
-    row.train_loss = e.train_loss;
-    row.train_accuracy = e.train_accuracy;
-    row.test_loss = e.test_loss;
-    row.test_accuracy = e.test_accuracy;
-    row.grad_norm_sq = e.grad_norm_sq;
-    row.consensus_x = consensus_distance(ws, &WorkerState<S>::x, xbar);
-    row.consensus_u = consensus_distance(ws, &WorkerState<S>::u, ubar);
-    row.wall_s = seconds_since(start);
-    evaluate_s += seconds_since(t0);
-    return row;
+  const auto evaluate = [&](bool with_grad_norm) {
+    return recorder.evaluate(ws, problem, ledger, plan, clock, gamma, with_grad_norm, start);
   };
-  const auto record = [&](const MetricsRow& row) {
-    csv.append(row.csv());
-    on_row(row);
-    last = row;
-    if (!best_loss || *row.train_loss < *best_loss->train_loss) best_loss = row;
-    if (row.test_accuracy && (!best_accuracy || *row.test_accuracy > *best_accuracy->test_accuracy)) best_accuracy = row;
-  };
-  const auto summary = [&](const char* status_text) {
-    nlohmann::json s = {
-        {"status", status_text},
-        {"experiment", c.name},
-        {"run", rp.run_name},
-        {"csgd_version", CSGD_VERSION},
-        {"seed", c.seed},
-        {"workers", c.N},
-        {"precision", c.precision == Precision::float32 ? "float32" : "float64"},
-        {"problem", problem.describe()},
-        {"parameters", m},
-        {"algorithm", {{"name", algorithm.name()},
-                       {"momentum", c.algorithm.beta},
-                       {"nesterov", c.algorithm.nesterov},
-                       {"sync_interval", algorithm.mixing() ? 1 : c.algorithm.I}}},
-        {"timing_model", clock.describe()},
-        {"model_bytes", plan.model_bytes},
-        {"iterations", t},
-        {"iterations_planned", plan.T},
-        {"epochs", plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0.0},
-        {"rounds", rounds},
-        {"bytes_total", bytes_total},
-        {"bytes_per_worker", bytes_total / c.N},
-        {"bytes_per_worker_max", bytes_max_worker},
-
-        {"stop_reason", stop_reason},
-        {"wall_s", seconds_since(start)},
-        {"samples_per_s", gradient_s + communicate_s > 0
-                              ? static_cast<double>(t) * plan.samples_per_iteration / (gradient_s + communicate_s)
-                              : 0.0},
-        {"threads", std::min<std::size_t>(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
-                                          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))},
-        {"profile_s", {{"gradient_and_local_step", gradient_s},
-                       {"communicate", communicate_s},
-                       {"evaluate", evaluate_s},
-                       {"total", seconds_since(start)}}},
-    };
-    s.update(clock_summary(clock));
-    if (last) s["final"] = last->json();
-    if (best_loss) s["best_train_loss"] = best_loss->json();
-    if (best_accuracy) s["best_test_accuracy"] = best_accuracy->json();
-    if (plan.track_mean_grad_norm && t > 0) s["mean_grad_norm_sq"] = mean_grad_norm_sq / static_cast<double>(t);
-    if (!random_iterate.is_null()) s["random_iterate"] = random_iterate;
-    if (const auto k = problem.constants())
-      s["problem_constants"] = {{"L", k->L}, {"sigma", k->sigma}, {"kappa", k->kappa}, {"f_lower", k->f_lower}};
-    if (run.topology) s["topology"] = topology_summary(*run.topology);
-    if (const MixingMatrix* W = algorithm.mixing())
-      s["mixing"] = {{"source", W->source},     {"lambda2", W->lambda2},
-                     {"lambdaN", W->lambdaN},   {"sqrt_rho", W->sqrt_rho},
-                     {"spectral_gap", W->spectral_gap()}};
-    write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
+  const auto write_summary = [&](const char* status_text) {
+    write_file_atomically(dir / "summary.json", training_summary(run, plan, ledger, recorder, profile, mean_grad_norm_sq,
+                                                                 random_iterate, stop_reason, status_text,
+                                                                 seconds_since(start))
+                                                    .dump(2) + "\n");
   };
 
-  summary("running");
-  record(evaluate(plan.grad_norm, 0));
+  write_summary("running");
+  recorder.record(evaluate(plan.grad_norm));
   auto last_progress = Clock::now();
   for (t = 1; t <= plan.T; ++t) {
     if (t - 1 == plan.R) {  // Remark 2: x̄^(R) with R uniform in {0..T−1}, before step R+1 changes it
-      random_iterate = evaluate(true, plan.R).json();
+      RunLedger at_R = ledger;
+      at_R.t = plan.R;
+      random_iterate = recorder.evaluate(ws, problem, at_R, plan, clock, gamma, true, start).json();
       random_iterate["R"] = plan.R;
     }
     gamma = learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     if (plan.track_mean_grad_norm) {  // ||∇f(x̄^(t−1))||², for t−1 = 0..T−1
-      node_average(std::span<const WorkerState<S>>(workers), &WorkerState<S>::x, xbar);
-      mean_grad_norm_sq += problem.evaluate(view(xbar), EvalOptions{true}).grad_norm_sq.value_or(0);
+      node_average(ws, &WorkerState<S>::x, xbar);
+      mean_grad_norm_sq += problem.evaluate(view(std::as_const(xbar)), EvalOptions{true}).grad_norm_sq.value_or(0);
     }
     auto t0 = Clock::now();
     std::atomic<bool> non_finite{false};
@@ -235,22 +273,19 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     } else {  // tiny problems: scheduling tasks would cost more than the steps themselves
       for (int i = 0; i < c.N; ++i) step_worker(i);
     }
-    gradient_s += seconds_since(t0);
-    const auto round = algorithm.round_after(t, plan.model_bytes);
-    if (round) {
+    profile.gradient_s += seconds_since(t0);
+    if (algorithm.round_after(t, plan.model_bytes)) {
       t0 = Clock::now();
       algorithm.communicate(workers);
-      communicate_s += seconds_since(t0);
-      ++rounds;
+      profile.communicate_s += seconds_since(t0);
+      ++ledger.rounds;
     }
-    const IterationTiming timing = clock.advance(t, schedule);
-    bytes_total += timing.bytes_total;
-    bytes_max_worker += timing.bytes_max_worker;
+    ledger.add(clock.advance(t, schedule));
 
     const bool interrupted = options.interrupt && options.interrupt->load();
     if (non_finite || interrupted || t % plan.eval_every == 0 || t == plan.T) {
-      const MetricsRow row = evaluate(plan.grad_norm, t);
-      record(row);
+      const MetricsRow row = evaluate(plan.grad_norm);
+      recorder.record(row);
       if (non_finite || !finite(row)) {
         status = RunStatus::diverged;
         stop_reason = "diverged";
@@ -271,23 +306,21 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       const double elapsed = seconds_since(start);
       std::fprintf(stderr, "\r  it %lld/%lld  epoch %.2f  loss %.4g  ETA %s     ", static_cast<long long>(t),
                    static_cast<long long>(plan.T), static_cast<double>(t) / std::max(plan.iterations_per_epoch, 1e-300),
-                   last ? last->train_loss.value_or(0.0) : 0.0,
+                   recorder.last ? recorder.last->train_loss.value_or(0.0) : 0.0,
                    format_duration(elapsed / static_cast<double>(t) * static_cast<double>(plan.T - t)).c_str());
     }
   }
   if (t > plan.T) t = plan.T;
   if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
 
-  {
-    node_average(std::span<const WorkerState<S>>(workers), &WorkerState<S>::x, xbar);
-    write_npy(dir / "model.npy", view(std::as_const(xbar)));
-  }
+  node_average(ws, &WorkerState<S>::x, xbar);
+  write_npy(dir / "model.npy", view(std::as_const(xbar)));
   if (run.trace) write_file_atomically(dir / "trace.json", run.trace->chrome_json());
-  summary(to_string(status));
+  write_summary(to_string(status));
 
-  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, rounds, clock.now_s(), last->train_loss,
-                   last->test_accuracy};
-  const MetricsRow& f = *last;
+  const MetricsRow& f = *recorder.last;
+  const std::int64_t rounds = ledger.rounds;
+  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, rounds, clock.now_s(), f.train_loss, f.test_accuracy};
   std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
   if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
   if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
@@ -298,8 +331,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                     : std::string(),
       format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
-      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), rounds,
-      format_bytes(bytes_total), seconds_since(start));
+      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), rounds, format_bytes(ledger.bytes_total),
+      seconds_since(start));
   return result;
 }
 
