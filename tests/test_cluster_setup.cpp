@@ -90,7 +90,11 @@ TEST_CASE("a collective, servers or topology under the analytic model is refused
   CHECK(error_of(base + "timing: {network: {topology: ring}}\n").find("timing.network.topology: applies only to model: flow") !=
         std::string::npos);
   CHECK(error_of(base + "timing: {network: {model: flow, servers: 2}}\n")
-            .find("timing.network.servers: applies only to collective: parameter-server") != std::string::npos);
+            .find("timing.network.servers: does not apply to collective auto; it is read by parameter-server") !=
+        std::string::npos);
+  CHECK(error_of(base + "timing: {network: {model: flow, collective: ring, servers: 2}}\n")
+            .find("timing.network.servers: does not apply to ring (a collective); it is read by parameter-server") !=
+        std::string::npos);
   CHECK(error_of(base + "timing: {network: {model: flow, collective: parameter-server, servers: 2}}\n") == "(accepted)");
 }
 

@@ -5,29 +5,42 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "csgd/network.hpp"
 
 namespace csgd {
 
-enum class CollectiveKind {
-  ring,               // reduce-scatter + all-gather around a ring of hosts: 2(N−1) steps of M/N
-  halving_doubling,   // Rabenseifner: recursive-halving reduce-scatter, recursive-doubling all-gather
-  binomial_tree,      // binomial-tree reduce to host 0, then binomial-tree broadcast of M
-  parameter_server,   // every host sends M to the server(s), which send the average back
-  hierarchical_ring,  // 2-D: ring reduce-scatter along rows, ring all-reduce of the shards along
-                      // columns, ring all-gather along rows (torus, leaf-spine)
+// Which all-reduce: the name of a CollectiveRegistry entry (csgd/collective_registry.hpp). The
+// constants name the built-in ones:
+//   ring               reduce-scatter + all-gather around a ring of hosts: 2(N−1) steps of M/N
+//   halving_doubling   Rabenseifner: recursive-halving reduce-scatter, recursive-doubling all-gather
+//   binomial_tree      binomial-tree reduce to host 0, then binomial-tree broadcast of M
+//   parameter_server   every host sends M to the server(s), which send the average back
+//   hierarchical_ring  2-D: ring reduce-scatter along rows, ring all-reduce of the shards along
+//                      columns, ring all-gather along rows (torus, leaf-spine)
+struct CollectiveKind {
+  std::string_view name = "ring";
+
+  static const CollectiveKind ring, halving_doubling, binomial_tree, parameter_server, hierarchical_ring;
+  friend bool operator==(const CollectiveKind&, const CollectiveKind&) = default;
 };
+inline const CollectiveKind CollectiveKind::ring{"ring"};
+inline const CollectiveKind CollectiveKind::halving_doubling{"halving-doubling"};
+inline const CollectiveKind CollectiveKind::binomial_tree{"binomial-tree"};
+inline const CollectiveKind CollectiveKind::parameter_server{"parameter-server"};
+inline const CollectiveKind CollectiveKind::hierarchical_ring{"hierarchical-ring"};
 
 struct CollectiveSpec {
-  CollectiveKind kind = CollectiveKind::ring;
+  CollectiveKind kind;
   int servers = 1;           // parameter_server: hosts 0..servers−1 each hold 1/servers of M
   int rows = 0, cols = 0;    // hierarchical_ring: hosts laid out row-major, rows·cols = N
 
-  void validate(int N) const;  // ValidationError("collective", ...)
+  void validate(int N) const;  // ValidationError("collective", ...): the entry's rules
 };
 
-CollectiveKind parse_collective(const std::string& name);  // ValidationError("collective") if unknown
+// The registry entry `name` names; ValidationError("collective") listing the names if none.
+CollectiveKind parse_collective(const std::string& name);
 const char* to_string(CollectiveKind kind);
 
 class Collective {

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "csgd/algorithm_registry.hpp"
+#include "csgd/collective_registry.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
@@ -36,7 +37,8 @@ std::string members(const char* title) {
 std::string registry_help() {
   return members<AlgorithmRegistry>("algorithm.name") +
          members<MixingGraphRegistry>("algorithm.mixing.topology (also auto: the host graph under the flow model, else ring)") +
-         members<TopologyRegistry>("timing.network.topology.name (model: flow)");
+         members<TopologyRegistry>("timing.network.topology.name (model: flow)") +
+         members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)");
 }
 
 

@@ -5,6 +5,7 @@
 #include "config/experiment_reader.hpp"
 #include "config/registry_keys.hpp"
 #include "csgd/algorithm_registry.hpp"
+#include "csgd/collective_registry.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "csgd/units.hpp"
@@ -188,8 +189,18 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
   spec.network.bandwidth_Bps = n.bandwidth("bandwidth", spec.network.bandwidth_Bps);
   if (spec.network.model == "flow") {
     spec.network.collective = n.get<std::string>("collective", spec.network.collective);
-    if (spec.network.collective == "parameter-server") spec.network.servers = n.get<int>("servers", 1);
-    else if (n.has("servers")) n.fail("servers", "applies only to collective: parameter-server");
+    if (spec.network.collective == "auto") {
+      for (const CollectiveEntry& e : CollectiveRegistry::all())
+        for (const auto& key : e.keys)
+          if (n.has(std::string(key.name)))
+            n.fail(std::string(key.name), fmt::format("does not apply to collective auto; it is read by {}",
+                                                      fmt::join(CollectiveRegistry::members_reading(key.name), ", ")));
+    } else if (const CollectiveEntry* entry = CollectiveRegistry::find(spec.network.collective)) {
+      read_entry_keys(n, *entry, spec.network, "collective", base_dir);
+    } else {
+      n.fail("collective", fmt::format("must be one of auto, {}; got '{}'", fmt::join(CollectiveRegistry::names(), ", "),
+                                       spec.network.collective));
+    }
     read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
   } else {
     // The analytic model prices a ring all-reduce (Algorithm 1) or a neighbour exchange

@@ -10,6 +10,7 @@
 // k = v−1 down to 0. A host holds the result after the reduce (host 0) or its receive (others).
 #include <bit>
 
+#include "csgd/collective_registry.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
@@ -59,4 +60,13 @@ double binomial_tree_closed_form_s(int N, double M, double alpha, double B) {
   return 2.0 * std::bit_width(static_cast<unsigned>(N - 1)) * (alpha + M / B);
 }
 
+namespace {
+
+const bool registered = CollectiveRegistry::add({
+    .name = "binomial-tree",
+    .help = "binomial-tree reduce to host 0, then binomial-tree broadcast of M",
+    .program = [](const CollectiveSpec&, int N, double M) { return binomial_tree_program(N, M); },
+});
+
+}  // namespace
 }  // namespace csgd

@@ -1,21 +1,15 @@
-// make_collective: the program of the chosen all-reduce algorithm, run over the network model.
+// make_collective: the program of the registry entry the spec names, run over the network model.
 #include <memory>
 #include <utility>
 
+#include "csgd/collective_registry.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
 namespace {
 
 std::unique_ptr<CollectiveProgram> program_for(const CollectiveSpec& spec, int N, double M) {
-  switch (spec.kind) {
-    case CollectiveKind::ring: return ring_allreduce_program(N, M);
-    case CollectiveKind::halving_doubling: return halving_doubling_program(N, M);
-    case CollectiveKind::binomial_tree: return binomial_tree_program(N, M);
-    case CollectiveKind::parameter_server: return parameter_server_program(N, M, spec.servers);
-    case CollectiveKind::hierarchical_ring: return hierarchical_ring_program(spec.rows, spec.cols, M);
-  }
-  return ring_allreduce_program(N, M);
+  return CollectiveRegistry::find(spec.kind.name)->program(spec, N, M);  // validate() found it
 }
 
 }  // namespace

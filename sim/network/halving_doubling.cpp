@@ -17,6 +17,7 @@
 #include <bit>
 #include <cstdint>
 
+#include "csgd/collective_registry.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
@@ -77,4 +78,13 @@ double halving_doubling_closed_form_s(int N, double M, double alpha, double B) {
   return p == N ? core : core + 2.0 * (alpha + M / B);  // the extras' send and result
 }
 
+namespace {
+
+const bool registered = CollectiveRegistry::add({
+    .name = "halving-doubling",
+    .help = "Rabenseifner: recursive-halving reduce-scatter, recursive-doubling all-gather",
+    .program = [](const CollectiveSpec&, int N, double M) { return halving_doubling_program(N, M); },
+});
+
+}  // namespace
 }  // namespace csgd

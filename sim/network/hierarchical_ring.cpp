@@ -5,6 +5,10 @@
 // 2(rows−1) steps; (3) ring all-gather along each row, chunks M/cols, cols−1 steps. Rows map to
 // a torus or mesh row or to the hosts of one leaf switch, so phases 1 and 3 stay local. Steps are
 // send-receive pairs as in ring_allreduce.cpp.
+#include <fmt/format.h>
+
+#include "csgd/collective_registry.hpp"
+#include "csgd/errors.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
@@ -39,4 +43,18 @@ std::unique_ptr<CollectiveProgram> hierarchical_ring_program(int rows, int cols,
   return std::make_unique<HierarchicalRing>(rows, cols, M);
 }
 
+namespace {
+
+const bool registered = CollectiveRegistry::add({
+    .name = "hierarchical-ring",
+    .help = "2-D: ring reduce-scatter along rows, ring all-reduce of the shards along columns, ring all-gather along rows",
+    .program = [](const CollectiveSpec& c, int, double M) { return hierarchical_ring_program(c.rows, c.cols, M); },
+    .validate = [](const CollectiveSpec& c, int N) {
+      if (c.rows * c.cols != N)
+        throw ValidationError("collective", fmt::format("hierarchical-ring needs a rows × cols layout of the {} hosts "
+                                                        "(a torus, mesh or leaf-spine topology); got {} × {}", N, c.rows, c.cols));
+    },
+});
+
+}  // namespace
 }  // namespace csgd

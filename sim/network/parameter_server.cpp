@@ -6,6 +6,10 @@
 // Step numbering: a worker (host ≥ S) runs [0, S) send to server s, [S, 2S) receive from server s.
 // A server runs [0, S) send to server s (its own shard: empty), [S, S+N) receive from host j,
 // [S+N, S+2N) send to host j (itself: empty), [S+2N, 2S+2N) receive from server s.
+#include <fmt/format.h>
+
+#include "csgd/collective_registry.hpp"
+#include "csgd/errors.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
@@ -50,4 +54,18 @@ std::unique_ptr<CollectiveProgram> parameter_server_program(int N, double M, int
   return std::make_unique<ParameterServer>(N, M, servers);
 }
 
+namespace {
+
+const bool registered = CollectiveRegistry::add({
+    .name = "parameter-server",
+    .help = "every host sends M to the servers (hosts 0..S−1, 1/S of M each), which send the average back",
+    .keys = {{"servers", &NetworkSpec::servers, "S: hosts 0..S−1 each own 1/S of the parameters (default 1)"}},
+    .program = [](const CollectiveSpec& c, int N, double M) { return parameter_server_program(N, M, c.servers); },
+    .validate = [](const CollectiveSpec& c, int N) {
+      if (c.servers < 1 || c.servers > N)
+        throw ValidationError("collective", fmt::format("parameter-server needs 1 ≤ servers ≤ N = {}, got {}", N, c.servers));
+    },
+});
+
+}  // namespace
 }  // namespace csgd

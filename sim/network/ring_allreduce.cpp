@@ -6,6 +6,7 @@
 // pair, as MPI_Sendrecv): a host keeps one chunk on the wire. Letting it issue every chunk it
 // already holds at once would, under fair sharing, deliver a late host's backlog as one block
 // per hop instead of a pipeline — a straggler's round took 4× the closed form that way.
+#include "csgd/collective_registry.hpp"
 #include "network/collective_program.hpp"
 
 namespace csgd {
@@ -39,4 +40,13 @@ double ring_allreduce_closed_form_s(int N, double M, double alpha, double B) {
   return 2.0 * (N - 1) * (alpha + M / (N * B));
 }
 
+namespace {
+
+const bool registered = CollectiveRegistry::add({
+    .name = "ring",
+    .help = "reduce-scatter + all-gather around the ring of hosts 0 → 1 → … → N−1: 2(N−1) steps of M/N",
+    .program = [](const CollectiveSpec&, int N, double M) { return ring_allreduce_program(N, M); },
+});
+
+}  // namespace
 }  // namespace csgd
