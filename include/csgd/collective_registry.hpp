@@ -7,7 +7,6 @@
 
 #include "csgd/collective.hpp"
 #include "csgd/registry.hpp"
-#include "csgd/timing.hpp"
 
 namespace csgd {
 
@@ -16,7 +15,7 @@ class CollectiveProgram;  // sim/network/collective_program.hpp
 struct CollectiveEntry {
   std::string_view name;
   std::string_view help;               // one line: --help and the README
-  std::vector<Key<NetworkSpec>> keys;  // keys under timing.network this collective reads
+  std::vector<Key<CollectiveSpec>> keys;  // keys under timing.network this collective reads
   // The per-host program of one round of M bytes among N hosts.
   std::unique_ptr<CollectiveProgram> (*program)(const CollectiveSpec& spec, int N, double M) = nullptr;
   // Rules that need N; ValidationError("collective", ...).

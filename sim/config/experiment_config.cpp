@@ -196,7 +196,10 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
             n.fail(std::string(key.name), fmt::format("does not apply to collective auto; it is read by {}",
                                                       fmt::join(CollectiveRegistry::members_reading(key.name), ", ")));
     } else if (const CollectiveEntry* entry = CollectiveRegistry::find(spec.network.collective)) {
-      read_entry_keys(n, *entry, spec.network, "collective", base_dir);
+      CollectiveSpec keys;  // the collective's own keys, kept in the network settings
+      keys.servers = spec.network.servers;
+      read_entry_keys(n, *entry, keys, "collective", base_dir);
+      spec.network.servers = keys.servers;
     } else {
       n.fail("collective", fmt::format("must be one of auto, {}; got '{}'", fmt::join(CollectiveRegistry::names(), ", "),
                                        spec.network.collective));

@@ -59,7 +59,7 @@ namespace {
 const bool registered = CollectiveRegistry::add({
     .name = "parameter-server",
     .help = "every host sends M to the servers (hosts 0..S−1, 1/S of M each), which send the average back",
-    .keys = {{"servers", &NetworkSpec::servers, "S: hosts 0..S−1 each own 1/S of the parameters (default 1)"}},
+    .keys = {{"servers", &CollectiveSpec::servers, "S: hosts 0..S−1 each own 1/S of the parameters (default 1)"}},
     .program = [](const CollectiveSpec& c, int N, double M) { return parameter_server_program(N, M, c.servers); },
     .validate = [](const CollectiveSpec& c, int N) {
       if (c.servers < 1 || c.servers > N)
