@@ -3,14 +3,26 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace csgd {
 
-enum class PartitionScheme { iid, contiguous, shards, dirichlet };
+// How rows are dealt: the name of a PartitionRegistry entry (csgd/partition_registry.hpp). The
+// constants name the built-in schemes.
+struct PartitionScheme {
+  std::string_view name = "iid";
+
+  static const PartitionScheme iid, contiguous, shards, dirichlet;
+  friend bool operator==(const PartitionScheme&, const PartitionScheme&) = default;
+};
+inline const PartitionScheme PartitionScheme::iid{"iid"};
+inline const PartitionScheme PartitionScheme::contiguous{"contiguous"};
+inline const PartitionScheme PartitionScheme::shards{"shards"};
+inline const PartitionScheme PartitionScheme::dirichlet{"dirichlet"};
 
 struct PartitionSpec {
-  PartitionScheme scheme = PartitionScheme::iid;
+  PartitionScheme scheme;
   double alpha = 0.5;         // dirichlet concentration (smaller = more label skew)
   int shards_per_worker = 2;  // shards
 };

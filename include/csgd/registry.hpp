@@ -33,16 +33,15 @@ struct Key {
   KeyUnit unit = KeyUnit::plain;
 };
 
-// The members of one kind, kept in name order (static initialisation order is unspecified).
+// The members of one kind, kept in name order, or in `order` where the entry type has that field
+// (static initialisation order is unspecified, so the registry sorts).
 // `Entry` has a `std::string_view name` and a `std::vector<Key<...>> keys`.
 template <class Entry>
 class Registry {
  public:
   static bool add(Entry entry) {
     auto& all = storage();
-    const auto at = std::lower_bound(all.begin(), all.end(), entry.name,
-                                     [](const Entry& e, std::string_view n) { return e.name < n; });
-    all.insert(at, std::move(entry));
+    all.insert(std::upper_bound(all.begin(), all.end(), entry, before), std::move(entry));
     return true;
   }
   static const Entry* find(std::string_view name) {
@@ -68,6 +67,13 @@ class Registry {
   }
 
  private:
+  // Entries with an `order` field keep the order they are documented in; others sort by name.
+  static bool before(const Entry& a, const Entry& b) {
+    if constexpr (requires { a.order; }) {
+      if (a.order != b.order) return a.order < b.order;
+    }
+    return a.name < b.name;
+  }
   static std::vector<Entry>& storage() {
     static std::vector<Entry> entries;
     return entries;

@@ -7,6 +7,7 @@
 #include "csgd/algorithm_registry.hpp"
 #include "csgd/collective_registry.hpp"
 #include "csgd/mixing_graph_registry.hpp"
+#include "csgd/partition_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "csgd/units.hpp"
 
@@ -87,15 +88,12 @@ void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& bas
     spec.l2 = p.get<double>("l2", spec.l2);
     read_dataset(p.child("dataset", "name"), spec.dataset, base_dir);
     Section part = p.child("partition", "scheme");
-    spec.partition.scheme = choose<PartitionScheme>(part, "scheme", "iid",
-                                                    {{"iid", PartitionScheme::iid},
-                                                     {"contiguous", PartitionScheme::contiguous},
-                                                     {"shards", PartitionScheme::shards},
-                                                     {"dirichlet", PartitionScheme::dirichlet}});
-    if (spec.partition.scheme == PartitionScheme::dirichlet)
-      spec.partition.alpha = part.get<double>("alpha", spec.partition.alpha);
-    if (spec.partition.scheme == PartitionScheme::shards)
-      spec.partition.shards_per_worker = part.get<int>("shards_per_worker", spec.partition.shards_per_worker);
+    const std::string scheme = part.get<std::string>("scheme", "iid");
+    const PartitionEntry* partition = PartitionRegistry::find(scheme);
+    if (!partition)
+      part.fail("scheme", fmt::format("must be one of {}; got '{}'", fmt::join(PartitionRegistry::names(), ", "), scheme));
+    spec.partition.scheme = PartitionScheme{partition->name};
+    read_entry_keys(part, *partition, spec.partition, "partition scheme", base_dir);
     part.finish();
     spec.batch_size = count_or_full(p, "batch_size", spec.batch_size);
     spec.shuffle = choose<bool>(p, "sampling", "shuffle", {{"shuffle", true}, {"with-replacement", false}});

@@ -10,7 +10,11 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "csgd/errors.hpp"
+#include "csgd/partition_registry.hpp"
 #include "csgd/random.hpp"
 
 namespace csgd {
@@ -114,85 +118,107 @@ Lists dirichlet_split(std::span<const std::int32_t> classes, int num_classes, in
   return lists;
 }
 
-// Why `worker` ended up empty, and what setting to change.
-std::string empty_worker_message(std::size_t worker, std::size_t n, int N, const PartitionSpec& spec) {
-  const std::string left = " left worker " + std::to_string(worker) + " with no rows; ";
-  switch (spec.scheme) {
-    case PartitionScheme::dirichlet:
-      return "dirichlet partition with alpha=" + number(spec.alpha) + left +
-             "raise problem.partition.alpha or use fewer workers";
-    case PartitionScheme::shards:
-      return "shards partition of " + std::to_string(n) + " rows into " + std::to_string(N) + "x" +
-             std::to_string(spec.shards_per_worker) + " shards" + left +
-             "lower problem.partition.shards_per_worker or use fewer workers";
-    default:
-      return std::string(to_string(spec.scheme)) + " partition of " + std::to_string(n) + " rows over " +
-             std::to_string(N) + " workers" + left + "use at most " + std::to_string(n) + " workers";
-  }
-}
+std::string left(std::size_t worker) { return " left worker " + std::to_string(worker) + " with no rows; "; }
 
-void require_nonempty(const Lists& lists, std::size_t n, int N, const PartitionSpec& spec) {
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    if (lists[i].empty()) throw InputError(empty_worker_message(i, n, N, spec));
-  }
-}
-
-void check_arguments(std::span<const double> y, std::span<const std::int32_t> classes, int N,
-                     const PartitionSpec& spec) {
+void check_arguments(std::span<const double> y, int N) {
   if (N < 1) throw std::invalid_argument("partition_rows: N must be at least 1");
   if (y.size() > std::numeric_limits<std::uint32_t>::max())
     throw InputError("the training set has more rows than a partition can index (2^32 - 1)");
   if (y.empty()) throw InputError("the training set is empty, so there is nothing to partition");
-  if (spec.scheme == PartitionScheme::shards && spec.shards_per_worker < 1)
-    throw InputError("problem.partition.shards_per_worker must be at least 1, got " +
-                     std::to_string(spec.shards_per_worker));
-  if (spec.scheme != PartitionScheme::dirichlet) return;
-  if (!(spec.alpha > 0) || !std::isfinite(spec.alpha))
-    throw InputError("problem.partition.alpha must be a positive number, got " + number(spec.alpha));
-  if (classes.empty())
-    throw InputError(
-        "the dirichlet partition needs class labels, but the dataset's targets are not classes "
-        "(not all integers, or more than 1000 distinct values); use iid, contiguous or shards");
-  if (classes.size() != y.size()) throw std::invalid_argument("partition_rows: classes and y differ in length");
 }
+
+// iid and contiguous only run out of rows when there are more workers than rows.
+std::string too_few_rows(const char* scheme, std::size_t worker, std::size_t n, int N) {
+  return std::string(scheme) + " partition of " + std::to_string(n) + " rows over " + std::to_string(N) + " workers" +
+         left(worker) + "use at most " + std::to_string(n) + " workers";
+}
+
+const bool registered = [] {
+  PartitionRegistry::add({
+      .name = "iid",
+      .help = "every worker samples from all rows (identical data: κ = 0)",
+      .order = 1,
+      .split = [](const PartitionRows& r, int N, const PartitionSpec&, Rng&) { return iid(r.y.size(), N); },
+      .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec&) { return too_few_rows("iid", w, n, N); },
+  });
+  PartitionRegistry::add({
+      .name = "contiguous",
+      .help = "worker i gets rows [i·n/N, (i+1)·n/N) in file order",
+      .order = 2,
+      .split = [](const PartitionRows& r, int N, const PartitionSpec&, Rng&) { return contiguous(r.y.size(), N); },
+      .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec&) {
+        return too_few_rows("contiguous", w, n, N);
+      },
+  });
+  PartitionRegistry::add({
+      .name = "shards",
+      .help = "rows sorted by label, cut into N·shards_per_worker shards, dealt at random",
+      .order = 3,
+      .keys = {{"shards_per_worker", &PartitionSpec::shards_per_worker, "shards each worker gets (default 2)"}},
+      .split = [](const PartitionRows& r, int N, const PartitionSpec& spec, Rng& rng) {
+        return shards(r.y, N, spec.shards_per_worker, rng);
+      },
+      .check = [](const PartitionRows&, const PartitionSpec& spec) {
+        if (spec.shards_per_worker < 1)
+          throw InputError("problem.partition.shards_per_worker must be at least 1, got " +
+                           std::to_string(spec.shards_per_worker));
+      },
+      .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec& spec) {
+        return "shards partition of " + std::to_string(n) + " rows into " + std::to_string(N) + "x" +
+               std::to_string(spec.shards_per_worker) + " shards" + left(w) +
+               "lower problem.partition.shards_per_worker or use fewer workers";
+      },
+  });
+  PartitionRegistry::add({
+      .name = "dirichlet",
+      .help = "each class's rows split by proportions p ~ Dir(alpha·1_N): label skew, smaller alpha = more",
+      .order = 4,
+      .keys = {{"alpha", &PartitionSpec::alpha, "Dirichlet concentration (default 0.5)"}},
+      .split = [](const PartitionRows& r, int N, const PartitionSpec& spec, Rng& rng) {
+        return dirichlet_split(r.classes, r.num_classes, N, spec.alpha, rng);
+      },
+      .check = [](const PartitionRows& r, const PartitionSpec& spec) {
+        if (!(spec.alpha > 0) || !std::isfinite(spec.alpha))
+          throw InputError("problem.partition.alpha must be a positive number, got " + number(spec.alpha));
+        if (r.classes.empty())
+          throw InputError(
+              "the dirichlet partition needs class labels, but the dataset's targets are not classes "
+              "(not all integers, or more than 1000 distinct values); use iid, contiguous or shards");
+        if (r.classes.size() != r.y.size()) throw std::invalid_argument("partition_rows: classes and y differ in length");
+      },
+      .empty_worker = [](std::size_t w, std::size_t, int, const PartitionSpec& spec) {
+        return "dirichlet partition with alpha=" + number(spec.alpha) + left(w) +
+               "raise problem.partition.alpha or use fewer workers";
+      },
+  });
+  return true;
+}();
 
 }  // namespace
 
 std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y, std::span<const std::int32_t> classes,
                                                        int num_classes, int N, const PartitionSpec& spec,
                                                        std::uint64_t seed) {
-  check_arguments(y, classes, N, spec);
+  check_arguments(y, N);
+  const PartitionEntry* entry = PartitionRegistry::find(spec.scheme.name);
+  if (!entry) throw ValidationError("partition", fmt::format("unknown partition scheme '{}'", spec.scheme.name));
+  const PartitionRows rows{y, classes, num_classes};
+  if (entry->check) entry->check(rows, spec);
   Rng rng(seed, stream::partition);
-  Lists lists;
-  switch (spec.scheme) {
-    case PartitionScheme::iid: lists = iid(y.size(), N); break;
-    case PartitionScheme::contiguous: lists = contiguous(y.size(), N); break;
-    case PartitionScheme::shards: lists = shards(y, N, spec.shards_per_worker, rng); break;
-    case PartitionScheme::dirichlet: lists = dirichlet_split(classes, num_classes, N, spec.alpha, rng); break;
-  }
-  require_nonempty(lists, y.size(), N, spec);
-  if (spec.scheme == PartitionScheme::shards || spec.scheme == PartitionScheme::dirichlet) {
-    for (Rows& rows : lists) std::sort(rows.begin(), rows.end());  // iid and contiguous are built sorted
-  }
+  Lists lists = entry->split(rows, N, spec, rng);
+  for (std::size_t i = 0; i < lists.size(); ++i)
+    if (lists[i].empty()) throw InputError(entry->empty_worker(i, y.size(), N, spec));
+  for (Rows& rows_of_worker : lists)
+    if (!std::is_sorted(rows_of_worker.begin(), rows_of_worker.end()))
+      std::sort(rows_of_worker.begin(), rows_of_worker.end());
   return lists;
 }
 
 PartitionScheme parse_partition_scheme(const std::string& name) {
-  for (const PartitionScheme s :
-       {PartitionScheme::iid, PartitionScheme::contiguous, PartitionScheme::shards, PartitionScheme::dirichlet}) {
-    if (name == to_string(s)) return s;
-  }
-  throw ValidationError("partition", "must be one of iid, contiguous, shards, dirichlet");
+  if (const PartitionEntry* e = PartitionRegistry::find(name)) return PartitionScheme{e->name};
+  throw ValidationError("partition", fmt::format("must be one of {}", fmt::join(PartitionRegistry::names(), ", ")));
 }
 
-const char* to_string(PartitionScheme s) {
-  switch (s) {
-    case PartitionScheme::iid: return "iid";
-    case PartitionScheme::contiguous: return "contiguous";
-    case PartitionScheme::shards: return "shards";
-    case PartitionScheme::dirichlet: return "dirichlet";
-  }
-  return "unknown";
-}
+const char* to_string(PartitionScheme s) { return s.name.data(); }  // names are string literals
 
 }  // namespace csgd
