@@ -26,7 +26,7 @@ enum class KeyUnit { plain, duration, bandwidth, path };
 template <class Spec>
 struct Key {
   using Field = std::variant<bool Spec::*, int Spec::*, std::int64_t Spec::*, double Spec::*, std::string Spec::*,
-                             std::vector<int> Spec::*, std::vector<double> Spec::*>;
+                             std::vector<int> Spec::*, std::vector<std::int64_t> Spec::*, std::vector<double> Spec::*>;
   std::string_view name;
   Field field;
   std::string_view help;  // meaning, units and what the default means, for --help and the README

@@ -63,7 +63,8 @@ void set_key(TopologySpec& spec, const Key<TopologySpec>& key, const std::string
         using T = std::remove_reference_t<decltype(field)>;
         if constexpr (std::is_same_v<T, std::vector<int>>) field = parse_dims(text);
         else if constexpr (std::is_same_v<T, std::string>) field = text;
-        else if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, bool>)
+        else if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::int64_t>> ||
+                           std::is_same_v<T, bool>)
           throw InputError(fmt::format("--{}: this option cannot be given on the command line", option));
         else field = parse_number<T>(option, text);
       },

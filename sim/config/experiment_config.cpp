@@ -6,6 +6,7 @@
 #include "config/registry_keys.hpp"
 #include "csgd/algorithm_registry.hpp"
 #include "csgd/collective_registry.hpp"
+#include "csgd/lr_schedule_registry.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/partition_registry.hpp"
 #include "csgd/topology_registry.hpp"
@@ -122,16 +123,11 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
   }
   Section lr = a.child("lr", "initial");
   spec.lr.schedule = lr.get<std::string>("schedule", spec.lr.schedule);
-  if (spec.lr.schedule == "theory") {
-    spec.lr.scale = lr.get<double>("scale", spec.lr.scale);
-  } else {
-    spec.lr.initial = lr.get<double>("initial", spec.lr.initial);
-  }
-  if (spec.lr.schedule == "step") {
-    spec.lr.milestones_epochs = lr.get<std::vector<double>>("milestones_epochs", {});
-    spec.lr.milestones_iterations = lr.get<std::vector<std::int64_t>>("milestones_iterations", {});
-    spec.lr.factor = lr.get<double>("factor", spec.lr.factor);
-  }
+  const LrScheduleEntry* schedule = LrScheduleRegistry::find(spec.lr.schedule);
+  if (!schedule)
+    lr.fail("schedule", fmt::format("must be one of {}; got '{}'", fmt::join(LrScheduleRegistry::names(), ", "),
+                                    spec.lr.schedule));
+  read_entry_keys(lr, *schedule, spec.lr, "learning-rate schedule", {});
   spec.lr.warmup_epochs = lr.get<double>("warmup_epochs", 0.0);
   spec.lr.warmup_iterations = lr.get<std::int64_t>("warmup_iterations", 0);
   lr.finish();

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "csgd/algorithm_registry.hpp"
+#include "csgd/lr_schedule_registry.hpp"
 #include "csgd/require.hpp"
 
 namespace csgd {
@@ -15,8 +16,7 @@ bool finite_positive(double v) { return std::isfinite(v) && v > 0; }
 }  // namespace
 
 void LrSpec::validate() const {
-  require(schedule == "constant" || schedule == "step" || schedule == "theory", "lr.schedule",
-          "must be one of constant, step, theory; got '" + schedule + "'");
+  require_one_of("lr.schedule", schedule, LrScheduleRegistry::names());
   require(finite_positive(initial), "lr.initial", fmt::format("the learning rate γ must be > 0, got {}", initial));
   require(finite_positive(factor), "lr.factor", fmt::format("must be > 0, got {}", factor));
   require(finite_positive(scale), "lr.scale", fmt::format("must be > 0, got {}", scale));
