@@ -6,6 +6,7 @@
 #include "config/registry_keys.hpp"
 #include "csgd/algorithm_registry.hpp"
 #include "csgd/collective_registry.hpp"
+#include "csgd/dataset_registry.hpp"
 #include "csgd/lr_schedule_registry.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/partition_registry.hpp"
@@ -47,23 +48,10 @@ std::vector<std::string_view> mixing_algorithms() {
 
 void read_dataset(Section d, DatasetSpec& spec, const std::filesystem::path& base_dir) {
   spec.name = d.get<std::string>("name", spec.name);
-  if (spec.name == "fashion-mnist") {
-    spec.path = resolve_path(d.get<std::string>("path", spec.path), base_dir);
-  } else if (spec.name == "libsvm") {
-    spec.train_file = resolve_path(d.get<std::string>("train_file", ""), base_dir);
-    spec.test_file = resolve_path(d.get<std::string>("test_file", ""), base_dir);
-    spec.features = d.get<int>("features", 0);
-    if (spec.train_file.empty()) d.fail("train_file", "is required for a libsvm data set");
-  } else if (spec.name == "generated") {
-    spec.samples = d.get<int>("samples", spec.samples);
-    spec.test_samples = d.get<int>("test_samples", spec.test_samples);
-    spec.generated_features = d.get<int>("features", spec.generated_features);
-    spec.classes = d.get<int>("classes", spec.classes);
-    spec.noise = d.get<double>("noise", spec.noise);
-    spec.regression = d.get<bool>("regression", spec.regression);
-  } else {
-    d.fail("name", fmt::format("must be one of fashion-mnist, libsvm, generated; got '{}'", spec.name));
-  }
+  const DatasetEntry* entry = DatasetRegistry::find(spec.name);
+  if (!entry)
+    d.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(DatasetRegistry::names(), ", "), spec.name));
+  read_entry_keys(d, *entry, spec, "data set", base_dir);
   d.finish();
 }
 

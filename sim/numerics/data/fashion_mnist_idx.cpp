@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/dataset_registry.hpp"
+#include "csgd/require.hpp"
 #include "numerics/data/readers.hpp"
 
 namespace csgd::data {
@@ -196,4 +198,17 @@ RawTrainTest<S> read_fashion_mnist(const DatasetSpec& spec) {
 template RawTrainTest<float> read_fashion_mnist<float>(const DatasetSpec&);
 template RawTrainTest<double> read_fashion_mnist<double>(const DatasetSpec&);
 
+namespace {
+
+const bool registered = DatasetRegistry::add({
+    .name = "fashion-mnist",
+    .help = "Fashion-MNIST, 60,000 + 10,000 28×28 images in 10 classes (Debian package dataset-fashion-mnist)",
+    .order = 1,
+    .keys = {{"path", &DatasetSpec::path, "folder of the IDX files (default /usr/share/datasets/fashion-mnist)",
+              KeyUnit::path}},
+    .read_float = [](const DatasetSpec& s, std::uint64_t) { return read_fashion_mnist<float>(s); },
+    .read_double = [](const DatasetSpec& s, std::uint64_t) { return read_fashion_mnist<double>(s); },
+});
+
+}  // namespace
 }  // namespace csgd::data

@@ -15,6 +15,8 @@
 
 #include "csgd/errors.hpp"
 #include "csgd/random.hpp"
+#include "csgd/dataset_registry.hpp"
+#include "csgd/require.hpp"
 #include "numerics/data/readers.hpp"
 
 namespace csgd::data {
@@ -114,4 +116,29 @@ RawTrainTest<S> generate_dataset(const DatasetSpec& spec, std::uint64_t seed) {
 template RawTrainTest<float> generate_dataset<float>(const DatasetSpec&, std::uint64_t);
 template RawTrainTest<double> generate_dataset<double>(const DatasetSpec&, std::uint64_t);
 
+namespace {
+
+const bool registered = DatasetRegistry::add({
+    .name = "generated",
+    .help = "a reproducible synthetic classification (or regression) set made from the seed",
+    .order = 3,
+    .keys = {{"samples", &DatasetSpec::samples, "training rows (default 2000)"},
+             {"test_samples", &DatasetSpec::test_samples, "test rows (default 500; 0: no test set)"},
+             {"features", &DatasetSpec::generated_features, "features per row (default 20)"},
+             {"classes", &DatasetSpec::classes, "classes (default 2)"},
+             {"noise", &DatasetSpec::noise, "label noise (default 0.1)"},
+             {"regression", &DatasetSpec::regression, "linear targets instead of classes (default false)"}},
+    .validate = [](const DatasetSpec& s) {
+      require_at_least("samples", s.samples, 1);
+      require_at_least("test_samples", s.test_samples, 0);
+      require_at_least("features", s.generated_features, 1);
+      if (!s.regression) require_at_least("classes", s.classes, 2);
+      require_non_negative("noise", s.noise);
+    },
+    .seeded = true,
+    .read_float = [](const DatasetSpec& s, std::uint64_t seed) { return generate_dataset<float>(s, seed); },
+    .read_double = [](const DatasetSpec& s, std::uint64_t seed) { return generate_dataset<double>(s, seed); },
+});
+
+}  // namespace
 }  // namespace csgd::data

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/dataset_registry.hpp"
+#include "csgd/require.hpp"
 #include "numerics/data/readers.hpp"
 
 namespace csgd::data {
@@ -206,4 +208,22 @@ RawTrainTest<S> read_libsvm(const DatasetSpec& spec) {
 template RawTrainTest<float> read_libsvm<float>(const DatasetSpec&);
 template RawTrainTest<double> read_libsvm<double>(const DatasetSpec&);
 
+namespace {
+
+const bool registered = DatasetRegistry::add({
+    .name = "libsvm",
+    .help = "a LIBSVM text file (\"label index:value ...\"), with an optional test file",
+    .order = 2,
+    .keys = {{"train_file", &DatasetSpec::train_file, "the training file (required)", KeyUnit::path},
+             {"test_file", &DatasetSpec::test_file, "the test file (optional)", KeyUnit::path},
+             {"features", &DatasetSpec::features, "feature count (default 0: the largest index seen)"}},
+    .validate = [](const DatasetSpec& s) {
+      require(!s.train_file.empty(), "train_file", "dataset libsvm needs a train_file");
+      require_at_least("features", s.features, 0);
+    },
+    .read_float = [](const DatasetSpec& s, std::uint64_t) { return read_libsvm<float>(s); },
+    .read_double = [](const DatasetSpec& s, std::uint64_t) { return read_libsvm<double>(s); },
+});
+
+}  // namespace
 }  // namespace csgd::data

@@ -7,6 +7,10 @@
 #include <vector>
 
 #include "csgd/dataset.hpp"
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "csgd/dataset_registry.hpp"
 #include "csgd/errors.hpp"
 #include "numerics/data/readers.hpp"
 
@@ -52,11 +56,12 @@ void assign_classes(Dataset<S>& set, std::vector<double> label_values) {
 
 template <class S>
 data::RawTrainTest<S> read_raw(const DatasetSpec& spec, std::uint64_t seed) {
-  if (spec.name == "fashion-mnist") return data::read_fashion_mnist<S>(spec);
-  if (spec.name == "libsvm") return data::read_libsvm<S>(spec);
-  if (spec.name == "generated") return data::generate_dataset<S>(spec, seed);
-  throw InputError("problem.dataset.name '" + spec.name +
-                   "' is unknown; expected one of fashion-mnist, libsvm, generated");
+  const DatasetEntry* entry = DatasetRegistry::find(spec.name);
+  if (!entry)
+    throw InputError(fmt::format("problem.dataset.name '{}' is unknown; expected one of {}", spec.name,
+                                 fmt::join(DatasetRegistry::names(), ", ")));
+  if constexpr (std::is_same_v<S, float>) return entry->read_float(spec, seed);
+  else return entry->read_double(spec, seed);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 #include <mutex>
 #include <string>
 
+#include <fmt/ranges.h>
+#include <variant>
+
+#include "csgd/dataset_registry.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/problem.hpp"
 #include "numerics/problems/data_problem.hpp"
@@ -16,12 +20,12 @@ namespace {
 // Everything that decides the loaded data; the seed only matters for generated data.
 template <class S>
 std::string dataset_key(const DatasetSpec& d, std::uint64_t seed) {
-  const char* scalar = sizeof(S) == sizeof(float) ? "f32" : "f64";
-  if (d.name == "fashion-mnist") return fmt::format("{}|fashion-mnist|{}", scalar, d.path);
-  if (d.name == "libsvm")
-    return fmt::format("{}|libsvm|{}|{}|{}", scalar, d.train_file, d.test_file, d.features);
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", scalar, d.name, d.samples, d.test_samples, d.generated_features,
-                     d.classes, d.noise, d.regression, seed);
+  std::string key = fmt::format("{}|{}", sizeof(S) == sizeof(float) ? "f32" : "f64", d.name);
+  const DatasetEntry& entry = *DatasetRegistry::find(d.name);  // validate() checked the name
+  for (const auto& k : entry.keys)
+    std::visit([&](auto member) { key += fmt::format("|{}={}", k.name, d.*member); }, k.field);
+  if (entry.seeded) key += fmt::format("|seed={}", seed);
+  return key;
 }
 
 // Process-wide: a sweep of many runs over one dataset reads the files once. The lock is held while

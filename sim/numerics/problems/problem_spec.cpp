@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <string_view>
 
+#include "csgd/dataset_registry.hpp"
 #include "csgd/require.hpp"
 #include "csgd/problem.hpp"
 
@@ -42,17 +43,13 @@ void ProblemSpec::validate() const {
   require_positive("partition.alpha", partition.alpha);
   require_at_least("partition.shards_per_worker", partition.shards_per_worker, 1);
 
-  require_one_of("dataset.name", dataset.name,
-                 std::array<std::string_view, 3>{"fashion-mnist", "libsvm", "generated"});
-  if (dataset.name == "libsvm" && dataset.train_file.empty())
-    throw ValidationError("dataset.train_file", "dataset libsvm needs a train_file");
-  require_at_least("dataset.features", dataset.features, 0);
-  if (dataset.name == "generated") {
-    require_at_least("dataset.samples", dataset.samples, 1);
-    require_at_least("dataset.test_samples", dataset.test_samples, 0);
-    require_at_least("dataset.generated_features", dataset.generated_features, 1);
-    if (!dataset.regression) require_at_least("dataset.classes", dataset.classes, 2);
-    require_non_negative("dataset.noise", dataset.noise);
+  require_one_of("dataset.name", dataset.name, DatasetRegistry::names());
+  if (const auto validate = DatasetRegistry::find(dataset.name)->validate) {
+    try {
+      validate(dataset);
+    } catch (const ValidationError& e) {
+      throw ValidationError("dataset." + e.field(), e.what());
+    }
   }
 }
 
