@@ -13,6 +13,10 @@
 #include "cli/commands.hpp"
 #include "csgd/algorithm_registry.hpp"
 #include "csgd/collective_registry.hpp"
+#include "csgd/dataset_registry.hpp"
+#include "csgd/lr_schedule_registry.hpp"
+#include "csgd/model_registry.hpp"
+#include "csgd/partition_registry.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
@@ -35,7 +39,9 @@ std::string members(const char* title) {
 }
 
 std::string registry_help() {
-  return members<AlgorithmRegistry>("algorithm.name") +
+  return members<ModelRegistry>("problem.model") + members<DatasetRegistry>("problem.dataset.name (data models)") +
+         members<PartitionRegistry>("problem.partition.scheme (data models)") + members<AlgorithmRegistry>("algorithm.name") +
+         members<LrScheduleRegistry>("algorithm.lr.schedule (every schedule also takes warmup_epochs, warmup_iterations)") +
          members<MixingGraphRegistry>("algorithm.mixing.topology (also auto: the host graph under the flow model, else ring)") +
          members<TopologyRegistry>("timing.network.topology.name (model: flow)") +
          members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)");

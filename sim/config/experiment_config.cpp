@@ -8,6 +8,7 @@
 #include "csgd/collective_registry.hpp"
 #include "csgd/dataset_registry.hpp"
 #include "csgd/lr_schedule_registry.hpp"
+#include "csgd/model_registry.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/partition_registry.hpp"
 #include "csgd/topology_registry.hpp"
@@ -58,22 +59,12 @@ void read_dataset(Section d, DatasetSpec& spec, const std::filesystem::path& bas
 void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& base_dir) {
   spec.model = p.get<std::string>("model", spec.model);
   spec.init = choose<Init>(p, "init", "seeded", {{"seeded", Init::seeded}, {"zeros", Init::zeros}});
-  if (spec.model == "synthetic") {
-    spec.dimension = p.get<int>("dimension", spec.dimension);
-    spec.a = p.get<double>("a", spec.a);
-    spec.lambda = p.get<double>("lambda", spec.lambda);
-    spec.sigma = p.get<double>("sigma", spec.sigma);
-    spec.kappa = p.get<double>("kappa", spec.kappa);
-    spec.init_radius = p.get<double>("init_radius", spec.init_radius);
-  } else {
-    if (spec.model == "mlp") spec.hidden = p.get<std::vector<int>>("hidden", spec.hidden);
-    if (spec.model == "cnn") {  // always has biases; the FC head defaults to one layer of 128
-      spec.channels = p.get<std::vector<int>>("channels", spec.channels);
-      spec.residual = p.get<bool>("residual", spec.residual);
-      spec.hidden = p.get<std::vector<int>>("hidden", {128});
-      spec.image_shape = p.get<std::vector<int>>("image_shape", spec.image_shape);
-    }
-    if (spec.model != "mlp" && spec.model != "cnn") spec.bias = p.get<bool>("bias", spec.bias);
+  const ModelEntry* model = ModelRegistry::find(spec.model);
+  if (!model)
+    p.fail("model", fmt::format("must be one of {}; got '{}'", fmt::join(ModelRegistry::names(), ", "), spec.model));
+  if (model->defaults) model->defaults(spec);
+  read_entry_keys(p, *model, spec, "model", base_dir);
+  if (model->data()) {  // the synthetic problem has no data: these keys stay unknown there
     spec.l2 = p.get<double>("l2", spec.l2);
     read_dataset(p.child("dataset", "name"), spec.dataset, base_dir);
     Section part = p.child("partition", "scheme");

@@ -41,6 +41,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/cnn_kernels.hpp"
 #include "numerics/problems/data_problem.hpp"
 #include "numerics/problems/softmax_cross_entropy.hpp"
@@ -383,4 +384,24 @@ template std::unique_ptr<Model<float>> make_cnn<float>(ImageShape, const std::ve
 template std::unique_ptr<Model<double>> make_cnn<double>(ImageShape, const std::vector<int>&, bool,
                                                          const std::vector<int>&, int);
 
+namespace {
+
+const bool registered = ModelRegistry::add({
+    .name = "cnn",
+    .help = "3×3 convolution stages (ReLU, 2×2 max-pool), optional residual blocks, a fully connected head",
+    .order = 6,
+    .keys = {{"channels", &ProblemSpec::channels, "channels of each conv stage (default [32, 64])"},
+             {"residual", &ProblemSpec::residual, "a residual block in every stage (default false)"},
+             {"hidden", &ProblemSpec::hidden, "widths of the fully connected head (default [128])"},
+             {"image_shape", &ProblemSpec::image_shape, "[C, H, W] for data without an image shape"}},
+    .defaults = [](ProblemSpec& s) { s.hidden = {128}; },
+    .model_float = [](const ProblemSpec& s, const Dataset<float>& train) {
+      return make_cnn<float>(cnn_image_shape(s, train), s.channels, s.residual, s.hidden, model_classes(s, train));
+    },
+    .model_double = [](const ProblemSpec& s, const Dataset<double>& train) {
+      return make_cnn<double>(cnn_image_shape(s, train), s.channels, s.residual, s.hidden, model_classes(s, train));
+    },
+});
+
+}  // namespace
 }  // namespace csgd

@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/batch_sampler.hpp"
 
 namespace csgd {
@@ -236,7 +237,7 @@ class DataProblem final : public Problem<S> {
 // The cnn's input shape: problem.image_shape, else the data set's own; C·H·W must be d, and every
 // stage's 2×2 pooling must leave at least one pixel.
 template <class S>
-ImageShape image_shape(const ProblemSpec& spec, const Dataset<S>& train) {
+ImageShape image_shape_of(const ProblemSpec& spec, const Dataset<S>& train) {
   const ImageShape own{train.channels, train.height, train.width};
   ImageShape shape = own;
   if (!spec.image_shape.empty()) {
@@ -267,28 +268,10 @@ ImageShape image_shape(const ProblemSpec& spec, const Dataset<S>& train) {
 
 template <class S>
 std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train) {
-  const Eigen::Index d = train.dim();
-  if (spec.model == "least-squares") return make_least_squares<S>(d, spec.bias);
-  if (train.classes.empty())
-    throw InputError(fmt::format("model '{}' needs class labels, but the labels of {} are not integers (or take "
-                                 "more than 1000 distinct values); use model: least-squares for regression targets",
-                                 spec.model, train.source));
-  const int C = train.num_classes();
-  if (spec.model == "logistic") {
-    const auto& v = train.label_values;
-    if (C > 2)
-      throw InputError(fmt::format("model 'logistic' is binary, but {} has {} classes; use model: softmax",
-                                   train.source, C));
-    if (C == 2 && (v[0] > 0 || v[1] <= 0))
-      throw InputError(fmt::format("model 'logistic' maps labels > 0 to +1 and the others to −1, but the labels of "
-                                   "{} are {} and {}, so every sample falls on one side",
-                                   train.source, v[0], v[1]));
-    return make_logistic_regression<S>(d, spec.bias);
-  }
-  if (spec.model == "softmax") return make_softmax_regression<S>(d, C, spec.bias);
-  if (spec.model == "mlp") return make_mlp<S>(d, spec.hidden, C);
-  if (spec.model == "cnn") return make_cnn<S>(image_shape(spec, train), spec.channels, spec.residual, spec.hidden, C);
-  throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
+  const ModelEntry* entry = ModelRegistry::find(spec.model);
+  if (!entry || !entry->data()) throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
+  if constexpr (std::is_same_v<S, float>) return entry->model_float(spec, train);
+  else return entry->model_double(spec, train);
 }
 
 // Class index of each test row in the training set's label values (the model's output classes).
@@ -307,6 +290,22 @@ std::vector<std::int32_t> test_class_indices(const Dataset<S>& test, const Datas
 }
 
 }  // namespace
+
+template <class S> int model_classes(const ProblemSpec& spec, const Dataset<S>& train) {
+  if (train.classes.empty())
+    throw InputError(fmt::format("model '{}' needs class labels, but the labels of {} are not integers (or take "
+                                 "more than 1000 distinct values); use model: least-squares for regression targets",
+                                 spec.model, train.source));
+  return train.num_classes();
+}
+template int model_classes<float>(const ProblemSpec&, const Dataset<float>&);
+template int model_classes<double>(const ProblemSpec&, const Dataset<double>&);
+
+template <class S> ImageShape cnn_image_shape(const ProblemSpec& spec, const Dataset<S>& train) {
+  return image_shape_of(spec, train);
+}
+template ImageShape cnn_image_shape<float>(const ProblemSpec&, const Dataset<float>&);
+template ImageShape cnn_image_shape<double>(const ProblemSpec&, const Dataset<double>&);
 
 template <class S>
 std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,

@@ -67,6 +67,11 @@ template <class S>
 std::unique_ptr<Model<S>> make_cnn(ImageShape image, const std::vector<int>& channels, bool residual,
                                    const std::vector<int>& hidden, int classes);
 
+// The number of classes of `train`; InputError naming spec.model when its labels are not classes.
+template <class S> int model_classes(const ProblemSpec& spec, const Dataset<S>& train);
+// The cnn's input shape: problem.image_shape, else the data set's own (InputError if none fits).
+template <class S> ImageShape cnn_image_shape(const ProblemSpec& spec, const Dataset<S>& train);
+
 // The problem for spec.model (not "synthetic") on `data` split as `partitions` (one sorted row
 // list per worker). Throws ValidationError("batch_size", ...) when a batch exceeds a partition,
 // InputError when the data does not fit the model (no class labels, test set of another width).

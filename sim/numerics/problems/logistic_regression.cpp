@@ -1,8 +1,11 @@
 // Binary logistic regression: labels y > 0 are +1, all others −1 (so ±1 and 0/1 files both work);
 // ℓ(x; a, y) = log(1 + exp(−y·z)), z = wᵀa + b; prediction sign(z) with z > 0 ↦ +1.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 
+#include "csgd/errors.hpp"
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/linear_model.hpp"
 
 namespace csgd {
@@ -34,4 +37,37 @@ std::unique_ptr<Model<S>> make_logistic_regression(Eigen::Index d, bool bias) {
 template std::unique_ptr<Model<float>> make_logistic_regression<float>(Eigen::Index, bool);
 template std::unique_ptr<Model<double>> make_logistic_regression<double>(Eigen::Index, bool);
 
+namespace {
+
+const Key<ProblemSpec> kBias{"bias", &ProblemSpec::bias, "append a bias term (default false)"};
+
+// The labels must split into the two sides the model maps them to.
+template <class S> void check_binary_labels(const ProblemSpec& spec, const Dataset<S>& train) {
+  const int C = model_classes(spec, train);
+  const auto& v = train.label_values;
+  if (C > 2)
+    throw InputError(fmt::format("model 'logistic' is binary, but {} has {} classes; use model: softmax",
+                                 train.source, C));
+  if (C == 2 && (v[0] > 0 || v[1] <= 0))
+    throw InputError(fmt::format("model 'logistic' maps labels > 0 to +1 and the others to −1, but the labels of "
+                                 "{} are {} and {}, so every sample falls on one side",
+                                 train.source, v[0], v[1]));
+}
+
+const bool registered = ModelRegistry::add({
+    .name = "logistic",
+    .help = "binary logistic regression, labels > 0 ↦ +1, others ↦ −1",
+    .order = 3,
+    .keys = {kBias},
+    .model_float = [](const ProblemSpec& s, const Dataset<float>& train) {
+      check_binary_labels(s, train);
+      return make_logistic_regression<float>(train.dim(), s.bias);
+    },
+    .model_double = [](const ProblemSpec& s, const Dataset<double>& train) {
+      check_binary_labels(s, train);
+      return make_logistic_regression<double>(train.dim(), s.bias);
+    },
+});
+
+}  // namespace
 }  // namespace csgd

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "csgd/dataset_registry.hpp"
+#include "csgd/model_registry.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/problem.hpp"
 #include "numerics/problems/data_problem.hpp"
@@ -47,7 +48,11 @@ template <class S>
 std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed) {
   spec.validate();
   if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
-  if (spec.model == "synthetic") return make_synthetic_problem<S>(spec, N, seed);
+  const ModelEntry& entry = *ModelRegistry::find(spec.model);  // validate() checked the name
+  if (!entry.data()) {
+    if constexpr (std::is_same_v<S, float>) return entry.problem_float(spec, N, seed);
+    else return entry.problem_double(spec, N, seed);
+  }
   TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
   const Dataset<S>& train = *data.train;
   auto partitions = partition_rows(train.y, train.classes, train.num_classes(), N, spec.partition, seed);

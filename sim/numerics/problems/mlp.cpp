@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "csgd/errors.hpp"
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/data_problem.hpp"
 #include "numerics/problems/softmax_cross_entropy.hpp"
 
@@ -151,4 +153,16 @@ std::unique_ptr<Model<S>> make_mlp(Eigen::Index d, const std::vector<int>& hidde
 template std::unique_ptr<Model<float>> make_mlp<float>(Eigen::Index, const std::vector<int>&, int);
 template std::unique_ptr<Model<double>> make_mlp<double>(Eigen::Index, const std::vector<int>&, int);
 
+namespace {
+
+const bool registered = ModelRegistry::add({
+    .name = "mlp",
+    .help = "fully connected ReLU network with a softmax output",
+    .order = 5,
+    .keys = {{"hidden", &ProblemSpec::hidden, "hidden layer widths (default [256, 256])"}},
+    .model_float = [](const ProblemSpec& s, const Dataset<float>& train) { return make_mlp<float>(train.dim(), s.hidden, model_classes(s, train)); },
+    .model_double = [](const ProblemSpec& s, const Dataset<double>& train) { return make_mlp<double>(train.dim(), s.hidden, model_classes(s, train)); },
+});
+
+}  // namespace
 }  // namespace csgd

@@ -7,14 +7,14 @@
 #include <string_view>
 
 #include "csgd/dataset_registry.hpp"
+#include "csgd/model_registry.hpp"
 #include "csgd/require.hpp"
 #include "csgd/problem.hpp"
 
 namespace csgd {
 
 void ProblemSpec::validate() const {
-  require_one_of("model", model,
-                 std::array<std::string_view, 6>{"synthetic", "least-squares", "logistic", "softmax", "mlp", "cnn"});
+  require_one_of("model", model, ModelRegistry::names());
   for (std::size_t k = 0; k < hidden.size(); ++k)
     if (hidden[k] < 1)
       throw ValidationError("hidden", fmt::format("every layer width must be >= 1, got {} at position {}", hidden[k], k));

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "csgd/errors.hpp"
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/data_problem.hpp"
 #include "numerics/problems/softmax_cross_entropy.hpp"
 
@@ -86,4 +88,18 @@ std::unique_ptr<Model<S>> make_softmax_regression(Eigen::Index d, int classes, b
 template std::unique_ptr<Model<float>> make_softmax_regression<float>(Eigen::Index, int, bool);
 template std::unique_ptr<Model<double>> make_softmax_regression<double>(Eigen::Index, int, bool);
 
+namespace {
+
+const Key<ProblemSpec> kBias{"bias", &ProblemSpec::bias, "append a bias term (default false)"};
+
+const bool registered = ModelRegistry::add({
+    .name = "softmax",
+    .help = "multinomial logistic regression",
+    .order = 4,
+    .keys = {kBias},
+    .model_float = [](const ProblemSpec& s, const Dataset<float>& train) { return make_softmax_regression<float>(train.dim(), model_classes(s, train), s.bias); },
+    .model_double = [](const ProblemSpec& s, const Dataset<double>& train) { return make_softmax_regression<double>(train.dim(), model_classes(s, train), s.bias); },
+});
+
+}  // namespace
 }  // namespace csgd

@@ -19,6 +19,7 @@
 //   b̄ = 0); no accuracy, no test metrics.
 // Seeded init: x̂ = init_radius · (uniformly random direction, a normalised Gaussian vector from
 //   Rng(seed, stream::init)); Init::zeros gives x̂ = 0 (the minimiser).
+#include "csgd/model_registry.hpp"
 #include "numerics/problems/synthetic_problem.hpp"
 
 #include <algorithm>
@@ -121,4 +122,23 @@ std::unique_ptr<Problem<S>> make_synthetic_problem(const ProblemSpec& spec, int 
 template std::unique_ptr<Problem<float>> make_synthetic_problem<float>(const ProblemSpec&, int, std::uint64_t);
 template std::unique_ptr<Problem<double>> make_synthetic_problem<double>(const ProblemSpec&, int, std::uint64_t);
 
+namespace {
+
+const bool registered = ModelRegistry::add({
+    .name = "synthetic",
+    .help = "f_i(x) = a/2·‖x‖² + λ·Σ_k x_k²/(1+x_k²) + ⟨b_i, x⟩ with noise σ: Assumption 1's L, σ, κ exact",
+    .order = 1,
+    .keys = {{"dimension", &ProblemSpec::dimension, "d (default 100)"},
+             {"a", &ProblemSpec::a, "curvature a (default 1)"},
+             {"lambda", &ProblemSpec::lambda, "non-convex weight λ (default 4); L = a + 2λ"},
+             {"sigma", &ProblemSpec::sigma, "gradient noise σ (default 1)"},
+             {"kappa", &ProblemSpec::kappa, "heterogeneity κ across workers (default 0)"},
+             {"init_radius", &ProblemSpec::init_radius, "‖x̂‖ of the seeded start (default 10)"}},
+    .problem_float = [](const ProblemSpec& s, int N, std::uint64_t seed) { return make_synthetic_problem<float>(s, N, seed); },
+    .problem_double = [](const ProblemSpec& s, int N, std::uint64_t seed) {
+      return make_synthetic_problem<double>(s, N, seed);
+    },
+});
+
+}  // namespace
 }  // namespace csgd
