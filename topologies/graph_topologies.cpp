@@ -9,7 +9,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/connected_components.hpp>
 
-#include "csgd/errors.hpp"
+#include "csgd/require.hpp"
 #include "csgd/mixing_matrix.hpp"
 
 namespace csgd {
@@ -18,10 +18,9 @@ namespace {
 // setS out-edge lists refuse parallel edges, which dedupes the small-torus wrap-arounds.
 using BoostGraph = boost::adjacency_list<boost::setS, boost::vecS, boost::undirectedS>;
 
-void require_at_least(int value, int minimum, const char* field, const char* what) {
-  if (value < minimum)
-    throw ValidationError(field, std::string(what) + " must be at least " + std::to_string(minimum) +
-                                     ", got " + std::to_string(value));
+void require_nodes(int value, int minimum, const char* field, const char* what) {
+  require(value >= minimum, field,
+          std::string(what) + " must be at least " + std::to_string(minimum) + ", got " + std::to_string(value));
 }
 
 // Self-loops are dropped: the diagonal of W is not an edge.
@@ -83,18 +82,18 @@ std::vector<std::pair<int, int>> complete_edges(int N) {
 }
 
 Graph ring_graph(int N) {
-  require_at_least(N, 1, "workers", "the number of ring nodes N");
+  require_nodes(N, 1, "workers", "the number of ring nodes N");
   return canonical(N, grid_edges({N}, true));
 }
 
 Graph line_graph(int N) {
-  require_at_least(N, 1, "workers", "the number of line nodes N");
+  require_nodes(N, 1, "workers", "the number of line nodes N");
   return canonical(N, grid_edges({N}, false));
 }
 
 Graph torus_graph(int rows, int cols) {
-  require_at_least(rows, 1, "mixing.rows", "mixing.rows");
-  require_at_least(cols, 1, "mixing.cols", "mixing.cols");
+  require_nodes(rows, 1, "mixing.rows", "mixing.rows");
+  require_nodes(cols, 1, "mixing.cols", "mixing.cols");
   if (static_cast<long long>(rows) * cols > std::numeric_limits<int>::max())
     throw ValidationError("mixing.rows", "mixing.rows × mixing.cols = " + std::to_string(rows) + " × " +
                                              std::to_string(cols) + " is too many nodes");
@@ -102,7 +101,7 @@ Graph torus_graph(int rows, int cols) {
 }
 
 Graph complete_graph(int N) {
-  require_at_least(N, 1, "workers", "the number of complete-graph nodes N");
+  require_nodes(N, 1, "workers", "the number of complete-graph nodes N");
   return canonical(N, complete_edges(N));
 }
 
