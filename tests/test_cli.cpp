@@ -1,31 +1,21 @@
 // The csgd program as a user runs it: help, version, exit codes and messages.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
 #include <cmath>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.hpp"
+#include "support/run_csgd.hpp"
 
 using csgd::testing::read_file;
 using csgd::testing::write_file;
 
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
+using csgd::testing::Outcome;
 
-Outcome run(const std::string& args, const csgd::testing::TempDir& tmp) {
-  const auto out = tmp / "stdout.txt", err = tmp / "stderr.txt";
-  const std::string command = std::string(CSGD_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-}
+Outcome run(const std::string& args, const csgd::testing::TempDir& tmp) { return csgd::testing::run_csgd(args, tmp); }
 
 const char* kGood = "workers: 2\nproblem: {model: synthetic, dimension: 5}\nalgorithm: {lr: 0.05}\nstop: {iterations: 20}\n";
 

@@ -2,8 +2,6 @@
 // agree, and keys that do not apply are refused before any work starts.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -13,33 +11,17 @@
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
 #include "csgd/topology_registry.hpp"
-#include "support/temp_dir.hpp"
+#include "support/run_csgd.hpp"
 
 using csgd::testing::read_file;
 using csgd::testing::write_file;
 
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
+using csgd::testing::error_of;
+using csgd::testing::Outcome;
 
-Outcome run(const std::string& args, const csgd::testing::TempDir& tmp) {
-  const auto out = tmp / "stdout.txt", err = tmp / "stderr.txt";
-  const std::string command = std::string(CSGD_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    csgd::load_experiment_text(text, "exp.yaml", {});
-  } catch (const csgd::InputError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+Outcome run(const std::string& args, const csgd::testing::TempDir& tmp) { return csgd::testing::run_csgd(args, tmp); }
 
 const std::string kDecentralized =
     "workers: 8\nprecision: float64\nproblem: {model: synthetic, dimension: 4}\n"

@@ -2,8 +2,6 @@
 // other members read is refused naming them, and documented orders hold.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <string>
 
@@ -17,18 +15,11 @@
 #include "csgd/model_registry.hpp"
 #include "csgd/partition_registry.hpp"
 #include "csgd/topology_registry.hpp"
-#include "support/temp_dir.hpp"
+#include "support/run_csgd.hpp"
 
 namespace {
 
-std::string error_of(const std::string& text) {
-  try {
-    csgd::load_experiment_text(text, "exp.yaml", {});
-  } catch (const csgd::InputError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+using csgd::testing::error_of;
 
 std::string run_help() {
   csgd::testing::TempDir tmp;

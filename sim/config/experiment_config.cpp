@@ -49,31 +49,25 @@ std::vector<std::string_view> mixing_algorithms() {
 
 void read_dataset(Section d, DatasetSpec& spec, const std::filesystem::path& base_dir) {
   spec.name = d.get<std::string>("name", spec.name);
-  const DatasetEntry* entry = DatasetRegistry::find(spec.name);
-  if (!entry)
-    d.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(DatasetRegistry::names(), ", "), spec.name));
-  read_entry_keys(d, *entry, spec, "data set", base_dir);
+  const DatasetEntry& entry = find_entry<DatasetEntry>(d, "name", spec.name);
+  read_entry_keys(d, entry, spec, "data set", base_dir);
   d.finish();
 }
 
 void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& base_dir) {
   spec.model = p.get<std::string>("model", spec.model);
   spec.init = choose<Init>(p, "init", "seeded", {{"seeded", Init::seeded}, {"zeros", Init::zeros}});
-  const ModelEntry* model = ModelRegistry::find(spec.model);
-  if (!model)
-    p.fail("model", fmt::format("must be one of {}; got '{}'", fmt::join(ModelRegistry::names(), ", "), spec.model));
-  if (model->defaults) model->defaults(spec);
-  read_entry_keys(p, *model, spec, "model", base_dir);
-  if (model->data()) {  // the synthetic problem has no data: these keys stay unknown there
+  const ModelEntry& model = find_entry<ModelEntry>(p, "model", spec.model);
+  if (model.defaults) model.defaults(spec);
+  read_entry_keys(p, model, spec, "model", base_dir);
+  if (model.data()) {  // the synthetic problem has no data: these keys stay unknown there
     spec.l2 = p.get<double>("l2", spec.l2);
     read_dataset(p.child("dataset", "name"), spec.dataset, base_dir);
     Section part = p.child("partition", "scheme");
     const std::string scheme = part.get<std::string>("scheme", "iid");
-    const PartitionEntry* partition = PartitionRegistry::find(scheme);
-    if (!partition)
-      part.fail("scheme", fmt::format("must be one of {}; got '{}'", fmt::join(PartitionRegistry::names(), ", "), scheme));
-    spec.partition.scheme = PartitionScheme{partition->name};
-    read_entry_keys(part, *partition, spec.partition, "partition scheme", base_dir);
+    const PartitionEntry& partition = find_entry<PartitionEntry>(part, "scheme", scheme);
+    spec.partition.scheme = PartitionScheme{partition.name};
+    read_entry_keys(part, partition, spec.partition, "partition scheme", base_dir);
     part.finish();
     spec.batch_size = count_or_full(p, "batch_size", spec.batch_size);
     spec.shuffle = choose<bool>(p, "sampling", "shuffle", {{"shuffle", true}, {"with-replacement", false}});
@@ -84,13 +78,11 @@ void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& bas
 
 void read_algorithm(Section a, AlgorithmSpec& spec) {
   spec.name = a.get<std::string>("name", spec.name);
-  const AlgorithmEntry* entry = AlgorithmRegistry::find(spec.name);
-  if (!entry)
-    a.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(AlgorithmRegistry::names(), ", "), spec.name));
+  const AlgorithmEntry& entry = find_entry<AlgorithmEntry>(a, "name", spec.name);
   spec.beta = a.get<double>("momentum", spec.beta);
   spec.nesterov = a.get<bool>("nesterov", spec.nesterov);
-  read_entry_keys(a, *entry, spec, "algorithm", {});
-  if (entry->mixes) {
+  read_entry_keys(a, entry, spec, "algorithm", {});
+  if (entry.mixes) {
     Section m = a.child("mixing", "topology");
     spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
     if (const MixingGraphEntry* graph = MixingGraphRegistry::find(spec.mixing.topology))
@@ -102,11 +94,8 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
   }
   Section lr = a.child("lr", "initial");
   spec.lr.schedule = lr.get<std::string>("schedule", spec.lr.schedule);
-  const LrScheduleEntry* schedule = LrScheduleRegistry::find(spec.lr.schedule);
-  if (!schedule)
-    lr.fail("schedule", fmt::format("must be one of {}; got '{}'", fmt::join(LrScheduleRegistry::names(), ", "),
-                                    spec.lr.schedule));
-  read_entry_keys(lr, *schedule, spec.lr, "learning-rate schedule", {});
+  const LrScheduleEntry& schedule = find_entry<LrScheduleEntry>(lr, "schedule", spec.lr.schedule);
+  read_entry_keys(lr, schedule, spec.lr, "learning-rate schedule", {});
   spec.lr.warmup_epochs = lr.get<double>("warmup_epochs", 0.0);
   spec.lr.warmup_iterations = lr.get<std::int64_t>("warmup_iterations", 0);
   lr.finish();
@@ -129,10 +118,8 @@ void read_compute(Section c, ComputeSpec& spec) {
 
 void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& base_dir) {
   spec.name = t.get<std::string>("name", spec.name);
-  const TopologyEntry* entry = TopologyRegistry::find(spec.name);
-  if (!entry)
-    t.fail("name", fmt::format("must be one of {}; got '{}'", fmt::join(TopologyRegistry::names(), ", "), spec.name));
-  read_entry_keys(t, *entry, spec, "topology", base_dir);
+  const TopologyEntry& entry = find_entry<TopologyEntry>(t, "name", spec.name);
+  read_entry_keys(t, entry, spec, "topology", base_dir);
   // links: [{between: [a, b], latency: 1us, bandwidth: 40Gbps}, ...]
   if (t.has("links")) {
     const YAML::Node list = t.node("links");

@@ -42,6 +42,13 @@ void read_key(Section& s, const Key<Spec>& key, Spec& spec, const std::filesyste
       key.field);
 }
 
+// The entry `name` names, or a refusal at `key` listing the members.
+template <class Entry>
+const Entry& find_entry(const Section& s, const std::string& key, const std::string& name) {
+  if (const Entry* e = Registry<Entry>::find(name)) return *e;
+  s.fail(key, fmt::format("must be one of {}; got '{}'", fmt::join(Registry<Entry>::names(), ", "), name));
+}
+
 // `kind` names the kind in messages: "does not apply to ring (a topology); it is read by …".
 template <class Entry, class Spec>
 void read_entry_keys(Section& s, const Entry& entry, Spec& spec, std::string_view kind,
