@@ -5,7 +5,8 @@ namespace csgd::cli {
 
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_diverged = 3;
-inline constexpr int exit_interrupted = 130;
+inline constexpr int exit_interrupted = 130;  // 128 + SIGINT
+inline constexpr int exit_terminated = 143;   // 128 + SIGTERM
 
 int run_command(int argc, const char* const* argv);   // argv[0] is "run"
 int topo_command(int argc, const char* const* argv);  // argv[0] is "topo"

@@ -31,7 +31,8 @@ constexpr const char* kUsage =
     "         the largest I, and the γ, I and rounds Corollaries 1–2 prescribe\n"
     "  check  `check theory`: run the theory checks on the synthetic problem, write a report\n"
     "\n"
-    "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted.\n";
+    "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted (Ctrl-C),\n"
+    "143 terminated (SIGTERM); both leave the run marked interrupted with its metrics.\n";
 
 }  // namespace
 

@@ -52,10 +52,14 @@ std::string registry_help() {
 namespace po = boost::program_options;
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_sigint(int) {
+// SIGINT (Ctrl-C) and SIGTERM (what batch schedulers send before SIGKILL) stop cleanly: the run
+// is marked interrupted and keeps its metrics. A second signal ends the process at once.
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
   g_interrupted = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  std::signal(sig, SIG_DFL);
 }
 
 po::options_description run_options() {
@@ -131,7 +135,8 @@ int run_command(int argc, const char* const* argv) {
 
   std::optional<tbb::global_control> limit;
   if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  std::signal(SIGINT, on_sigint);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   if (!options.quiet)
     options.on_prepared = [&] {
       std::printf("csgd: %s — %zu run%s → %s\n", plan.name.c_str(), plan.runs.size(), plan.runs.size() == 1 ? "" : "s",
@@ -143,7 +148,7 @@ int run_command(int argc, const char* const* argv) {
   int code = 0;
   for (const auto& r : results) {
     if (r.status == RunStatus::diverged) code = exit_diverged;
-    if (r.status == RunStatus::interrupted) code = exit_interrupted;
+    if (r.status == RunStatus::interrupted) code = g_signal == SIGTERM ? exit_terminated : exit_interrupted;
   }
   if (options.dry_run) {
     if (!options.quiet) {

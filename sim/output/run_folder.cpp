@@ -5,6 +5,13 @@
 
 #include "csgd/errors.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace csgd {
 
 void write_file_atomically(const std::filesystem::path& file, const std::string& content) {
@@ -29,6 +36,28 @@ void check_run_folder_free(const std::filesystem::path& dir, bool force) {
   }
   throw InputError(fmt::format("{}: a {} run is already there; pass --force to overwrite it, or --out DIR",
                                dir.string(), status));
+}
+
+ResultsFolderLock::ResultsFolderLock(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("--out {}: cannot create the results folder: {}", dir.string(), ec.message()));
+  const auto file = dir / ".csgd.lock";
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw InputError(fmt::format("--out {}: cannot write in the results folder: {}", dir.string(), std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    if (err == EWOULDBLOCK)
+      throw InputError(fmt::format("--out {}: another csgd process is writing into this results folder; wait for it "
+                                   "to finish or choose another --out", dir.string()));
+    throw InputError(fmt::format("--out {}: cannot lock the results folder: {}", dir.string(), std::strerror(err)));
+  }
+}
+
+ResultsFolderLock::~ResultsFolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
 MetricsCsv::MetricsCsv(const std::filesystem::path& file, const std::string& header)

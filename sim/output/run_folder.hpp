@@ -14,6 +14,20 @@ void write_file_atomically(const std::filesystem::path& file, const std::string&
 // every run before any work starts.
 void check_run_folder_free(const std::filesystem::path& dir, bool force);
 
+// An exclusive lock (flock) on an experiment's results folder, held while its runs are written:
+// a second csgd writing into the same --out is refused (InputError) instead of mixing files.
+// Creates the folder. Released when destroyed (or when the process dies).
+class ResultsFolderLock {
+ public:
+  explicit ResultsFolderLock(const std::filesystem::path& dir);
+  ~ResultsFolderLock();
+  ResultsFolderLock(const ResultsFolderLock&) = delete;
+  ResultsFolderLock& operator=(const ResultsFolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 class MetricsCsv {
  public:
   MetricsCsv(const std::filesystem::path& file, const std::string& header);

@@ -111,8 +111,14 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     }
   }
 
+  if (options.dry_run) {
+    if (options.on_prepared) options.on_prepared();
+    return {};
+  }
+  // One writer per results folder; what was free before the lock is checked again under it.
+  const ResultsFolderLock lock(options.out_dir);
+  for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir / rp.run_name, options.force);
   if (options.on_prepared) options.on_prepared();
-  if (options.dry_run) return {};
   const bool sweep = !plan.sweep_keys.empty();
   std::string combined;
   if (sweep) combined = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());

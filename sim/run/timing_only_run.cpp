@@ -22,11 +22,14 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   const RunSchedule plan = make_run_schedule(c, *run.problem);
 
   std::filesystem::create_directories(dir);
+  RunLedger ledger;
+  // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
+  write_file_atomically(dir / "summary.json",
+                        ledger.summary(rp, plan, clock, run.topology.get(), "running", 0).dump(2) + "\n");
   write_file_atomically(dir / "config.resolved.yaml", rp.resolved_yaml);
   MetricsCsv csv(dir / "metrics.csv", MetricsRow::csv_header());
   const Schedule schedule = make_schedule(*run.problem, *run.algorithm, c.N, plan.model_bytes);
 
-  RunLedger ledger;
   std::int64_t& t = ledger.t;
   RunStatus status = RunStatus::completed;
   const auto row_at = [&] {

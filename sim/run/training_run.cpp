@@ -216,6 +216,10 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   const auto start = Clock::now();
 
   std::filesystem::create_directories(dir);
+  RunLedger ledger;
+  // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
+  write_file_atomically(dir / "summary.json",
+                        ledger.summary(rp, plan, clock, run.topology.get(), "running", 0).dump(2) + "\n");
   write_file_atomically(dir / "config.resolved.yaml", rp.resolved_yaml);
   Recorder<S> recorder(dir / "metrics.csv", on_row);
   std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, c.N, c.seed);
@@ -225,7 +229,6 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   const bool parallel_workers = static_cast<double>(m) * c.N >= 65536;  // same bits either way
   const Schedule schedule = make_schedule(problem, algorithm, c.N, plan.model_bytes);
 
-  RunLedger ledger;
   std::int64_t& t = ledger.t;
   double gamma = 0, mean_grad_norm_sq = 0;
   Profile profile;

@@ -1,0 +1,129 @@
+// Fault behaviour of the csgd program, with signals sent to a real child process: SIGTERM stops
+// a run cleanly, a killed --force rerun never leaves a completed summary beside partial metrics,
+// and a second writer into the same results folder is refused.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_csgd.hpp"
+
+using csgd::testing::read_file;
+using csgd::testing::TempDir;
+using csgd::testing::write_file;
+
+namespace {
+
+// About 4 s on this machine: long enough to be signalled mid-run, 101 metrics rows when complete.
+const char* kLong =
+    "workers: 4\nprecision: float64\nproblem: {model: synthetic, dimension: 2000, sigma: 0.1}\n"
+    "algorithm: {lr: 0.01, sync_interval: 4}\nstop: {iterations: 20000}\neval: {every_iterations: 200}\n";
+
+pid_t spawn_csgd(const std::string& args, const TempDir& tmp) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string command = std::string("exec ") + CSGD_BINARY + " " + args + " >" + (tmp / "child.out").string() +
+                                " 2>" + (tmp / "child.err").string();
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int lines_of(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+// Waits until `file` has at least `lines` lines (the run is under way), at most 30 s.
+void wait_for_lines(const std::filesystem::path& file, int lines) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (lines_of(file) < lines && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(lines_of(file) >= lines);
+}
+
+std::string status_of(const std::filesystem::path& run) {
+  return nlohmann::json::parse(read_file(run / "summary.json")).at("status");
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM stops a run like Ctrl-C: exit 143, marked interrupted, metrics kept whole") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", kLong);
+  const pid_t pid = spawn_csgd("run " + (tmp / "long.yaml").string() + " --quiet --out " + (tmp / "out").string(), tmp);
+  wait_for_lines(tmp / "out" / "run" / "metrics.csv", 3);
+  kill(pid, SIGTERM);
+  CHECK(wait_exit_code(pid) == 143);
+  CHECK(status_of(tmp / "out" / "run") == "interrupted");
+  const std::string metrics = read_file(tmp / "out" / "run" / "metrics.csv");
+  CHECK(lines_of(tmp / "out" / "run" / "metrics.csv") >= 3);
+  CHECK(metrics.back() == '\n');  // no torn last row
+}
+
+TEST_CASE("a --force rerun killed at any moment never leaves a completed summary beside partial metrics") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", kLong);
+  const std::string args = "run " + (tmp / "long.yaml").string() + " --quiet --force --out " + (tmp / "out").string();
+  REQUIRE(wait_exit_code(spawn_csgd(args, tmp)) == 0);
+  const auto run = tmp / "out" / "run";
+  const int complete = lines_of(run / "metrics.csv");
+  REQUIRE(complete == 102);  // header + t = 0, 200, …, 20000
+  for (const int delay_ms : {0, 20, 80, 300}) {
+    CAPTURE(delay_ms);
+    const pid_t pid = spawn_csgd(args, tmp);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(pid, SIGKILL);
+    wait_exit_code(pid);
+    const std::string status = status_of(run);
+    MESSAGE("killed after " << delay_ms << " ms: summary says " << status << ", metrics.csv has "
+                            << lines_of(run / "metrics.csv") << " lines");
+    if (status == "completed") CHECK(lines_of(run / "metrics.csv") == complete);
+  }
+}
+
+TEST_CASE("a second csgd writing into the same results folder is refused with exit 2") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", kLong);
+  const std::string args = "run " + (tmp / "long.yaml").string() + " --quiet --force --out " + (tmp / "out").string();
+  const pid_t first = spawn_csgd(args, tmp);
+  wait_for_lines(tmp / "out" / "run" / "metrics.csv", 2);
+  const auto second = csgd::testing::run_csgd(args, tmp);
+  CHECK(second.code == 2);
+  CHECK(second.err.find("another csgd process is writing into this results folder") != std::string::npos);
+  kill(first, SIGTERM);
+  CHECK(wait_exit_code(first) == 143);
+  CHECK(status_of(tmp / "out" / "run") == "interrupted");  // the first run's files, not a mix
+}
+
+TEST_CASE("a --force rerun that dies before its first metrics row leaves the folder marked running, not completed") {
+  TempDir tmp;
+  write_file(tmp / "short.yaml", "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 5}\n");
+  const std::string args = "run " + (tmp / "short.yaml").string() + " --quiet --force --out " + (tmp / "out").string();
+  REQUIRE(csgd::testing::run_csgd(args, tmp).code == 0);
+  const auto run = tmp / "out" / "run";
+  REQUIRE(status_of(run) == "completed");
+  // metrics.csv cannot be rewritten: the rerun fails exactly where the old files are replaced.
+  std::filesystem::remove(run / "metrics.csv");
+  std::filesystem::create_directory(run / "metrics.csv");
+  CHECK(csgd::testing::run_csgd(args, tmp).code != 0);
+  CHECK(status_of(run) != "completed");
+}
