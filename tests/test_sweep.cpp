@@ -120,3 +120,36 @@ TEST_CASE("--set sweep with a value that is not a map is refused naming the opti
   CHECK_THROWS_WITH_AS(load_experiment_text(kSweep, "s.yaml", {"sweep=[1, 2]"}),
                        doctest::Contains("--set sweep=[1, 2]: sweep: expected a map"), csgd::InputError);
 }
+
+TEST_CASE("a sweep key that is not a key path is refused at its own position") {
+  for (const char* key : {"\"\"", "\".\"", "\"a..b\"", "\"algorithm.\""}) {
+    CAPTURE(key);
+    const std::string text = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\nsweep:\n  " +
+                             std::string(key) + ": [1, 2]\n";
+    CHECK_THROWS_WITH_AS(load_experiment_text(text, "s.yaml", {}), doctest::Contains("s.yaml:5:3: sweep:"),
+                         csgd::InputError);
+  }
+  CHECK_THROWS_WITH_AS(load_experiment_text(kSweep, "s.yaml", {"sweep={\"\": [1, 2]}"}),
+                       doctest::Contains("is not a key path"), csgd::InputError);
+}
+
+TEST_CASE("a sweep that would expand to more than 10,000 runs is refused before anything is expanded") {
+  std::string text = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\nsweep:\n";
+  for (int k = 0; k < 40; ++k) text += "  eval.x" + std::to_string(k) + ": [1, 2]\n";  // 2^40 runs
+  CHECK_THROWS_WITH_AS(load_experiment_text(text, "s.yaml", {}), doctest::Contains("more than 10000 runs"),
+                       csgd::InputError);
+}
+
+TEST_CASE("YAML complex keys are refused with their position, at the top, nested, in a sweep and in --set") {
+  const std::string base = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\n";
+  CHECK_THROWS_WITH_AS(load_experiment_text(base + "? [a, b]\n: 1\n", "s.yaml", {}),
+                       doctest::Contains("s.yaml:4:3: a key must be a plain name"), csgd::InputError);
+  CHECK_THROWS_WITH_AS(load_experiment_text(base + "eval: {? [a, b] : 1}\n", "s.yaml", {}),
+                       doctest::Contains("a key must be a plain name"), csgd::InputError);
+  CHECK_THROWS_WITH_AS(load_experiment_text(base + "sweep: {? [a, b] : [1, 2]}\n", "s.yaml", {}),
+                       doctest::Contains("a key must be a plain name"), csgd::InputError);
+  CHECK_THROWS_WITH_AS(load_experiment_text(base + "sweep: {algorithm: [{? [a] : 1}]}\n", "s.yaml", {}),
+                       doctest::Contains("a key must be a plain name"), csgd::InputError);
+  CHECK_THROWS_WITH_AS(load_experiment_text(base, "s.yaml", {"eval={? [a, b] : 1}"}),
+                       doctest::Contains("--set eval={? [a, b] : 1}: a key must be a plain name"), csgd::InputError);
+}

@@ -1,6 +1,7 @@
 // Loading an experiment file: YAML parsing, --set overrides, and expansion of the `sweep:`
 // map into the cartesian product of runs. Every run is read from a fresh parse of the file
 // so each value keeps its own line and column for error messages.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -19,6 +20,23 @@ struct Override {
   std::string origin;
 };
 
+// Every map key must be a plain name: YAML's complex keys (`? [a, b] : 1`) name nothing here.
+// `where` is the file (positions follow) or a --set option (positions inside its value would mislead).
+void refuse_complex_keys(const YAML::Node& node, const std::string& where, bool positions = true) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {
+        const auto m = entry.first.Mark();
+        throw InputError(fmt::format("{}{}: a key must be a plain name, not a YAML list or map (a complex key '? …')",
+                                     where, m.is_null() || !positions ? "" : fmt::format(":{}:{}", m.line + 1, m.column + 1)));
+      }
+      refuse_complex_keys(entry.second, where, positions);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) refuse_complex_keys(item, where, positions);
+  }
+}
+
 YAML::Node parse_tree(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
@@ -28,6 +46,7 @@ YAML::Node parse_tree(const std::string& text, const std::string& file) {
   }
   if (root.IsNull()) throw InputError(file + ": the experiment file is empty");
   if (!root.IsMap()) throw InputError(file + ":1:1: an experiment file is a map of keys (name:, workers:, ...)");
+  refuse_complex_keys(root, file);
   return root;
 }
 
@@ -37,6 +56,9 @@ std::vector<std::string> split_path(const std::string& path) {
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
   return parts;
 }
+
+// The most runs one experiment file may expand to (each is validated and built up front).
+constexpr std::size_t kMaxSweepRuns = 10000;
 
 // Scalars that stand for a map (`dataset: fashion-mnist` is `dataset: {name: fashion-mnist}`).
 const char* shorthand_key(const std::string& path) {
@@ -94,6 +116,7 @@ Override parse_override(const std::string& text) {
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}: the value is not valid YAML: {}", origin, e.msg));
   }
+  refuse_complex_keys(value, origin, false);
   return {text.substr(0, eq), value, origin};
 }
 
@@ -133,6 +156,9 @@ std::vector<SweepAxis> sweep_axes(const YAML::Node& root, const std::string& fil
   if (!sweep.IsMap()) throw InputError(at(sweep) + ": sweep: expected a map from key paths to lists of values");
   for (const auto& entry : sweep) {
     const auto key = entry.first.as<std::string>();
+    const auto parts = split_path(key);
+    if (parts.empty() || key.back() == '.' || std::find(parts.begin(), parts.end(), "") != parts.end())
+      throw InputError(fmt::format("{}: sweep: '{}' is not a key path like algorithm.sync_interval", at(entry.first), key));
     if (!entry.second.IsSequence() || entry.second.size() == 0)
       throw InputError(fmt::format("{}: sweep.{}: expected a non-empty list of values, e.g. [1, 4, 8]", at(entry.second), key));
     axes.push_back({key, split_path(key).back(), entry.second.size()});
@@ -183,8 +209,17 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
   const auto axes = sweep_axes(prepare(), file);
   for (const auto& a : axes) plan.sweep_keys.push_back(a.key);
 
+  // Refused before anything is expanded: every run is validated and built before any starts.
   std::size_t combinations = 1;
-  for (const auto& a : axes) combinations *= a.size;
+  for (const auto& a : axes) {
+    if (combinations > kMaxSweepRuns / a.size)
+      throw InputError(fmt::format("{}: sweep: {} axes make more than {} runs; split the study into several files",
+                                   file, axes.size(), kMaxSweepRuns));
+    combinations *= a.size;
+  }
+  if (combinations > kMaxSweepRuns)
+    throw InputError(fmt::format("{}: sweep: {} runs, more than the {} one experiment may have; split the study",
+                                 file, combinations, kMaxSweepRuns));
   std::set<std::string> names;
   for (std::size_t c = 0; c < combinations; ++c) {
     YAML::Node root = prepare();
