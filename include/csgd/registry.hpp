@@ -65,6 +65,13 @@ class Registry {
   static bool reads(const Entry& e, std::string_view key) {
     return std::any_of(e.keys.begin(), e.keys.end(), [&](const auto& k) { return k.name == key; });
   }
+  // The refusal of a key that `subject` does not read: "does not apply to ring (a topology); it is
+  // read by fat-tree, leaf-spine".
+  static std::string not_read(std::string_view subject, std::string_view key) {
+    std::string readers;
+    for (std::string_view m : members_reading(key)) readers.append(readers.empty() ? "" : ", ").append(m);
+    return "does not apply to " + std::string(subject) + "; it is read by " + readers;
+  }
 
  private:
   // Entries with an `order` field keep the order they are documented in; others sort by name.

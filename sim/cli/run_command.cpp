@@ -47,8 +47,6 @@ std::string registry_help() {
          members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)");
 }
 
-
-
 namespace po = boost::program_options;
 
 std::atomic<bool> g_interrupted{false};

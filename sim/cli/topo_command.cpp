@@ -136,8 +136,8 @@ int topo_command(int argc, const char* const* argv) {
     const auto& all_keys = entry->keys;
     const auto key = std::find_if(all_keys.begin(), all_keys.end(), [&](const auto& k) { return k.name == name; });
     if (key == all_keys.end())
-      throw InputError(fmt::format("--{} does not apply to {} (a topology); it is read by {}", option_name(name), spec.name,
-                                   fmt::join(TopologyRegistry::members_reading(name), ", ")));
+      throw InputError(fmt::format("--{} {}", option_name(name),
+                                   TopologyRegistry::not_read(spec.name + " (a topology)", name)));
     set_key(spec, *key, vm[option_name(name)].as<std::string>());
   }
   const int N = vm["workers"].as<int>();

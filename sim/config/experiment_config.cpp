@@ -150,19 +150,17 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
   if (spec.network.model == "flow") {
     spec.network.collective = n.get<std::string>("collective", spec.network.collective);
     if (spec.network.collective == "auto") {
-      for (const CollectiveEntry& e : CollectiveRegistry::all())
-        for (const auto& key : e.keys)
-          if (n.has(std::string(key.name)))
-            n.fail(std::string(key.name), fmt::format("does not apply to collective auto; it is read by {}",
-                                                      fmt::join(CollectiveRegistry::members_reading(key.name), ", ")));
-    } else if (const CollectiveEntry* entry = CollectiveRegistry::find(spec.network.collective)) {
+      refuse_keys_not_read<CollectiveEntry>(n, nullptr, "collective auto");
+    } else {
+      try {
+        parse_collective(spec.network.collective);  // names the choices when there is no such entry
+      } catch (const ValidationError& e) {
+        n.fail("collective", e.what());
+      }
       CollectiveSpec keys;  // the collective's own keys, kept in the network settings
       keys.servers = spec.network.servers;
-      read_entry_keys(n, *entry, keys, "collective", base_dir);
+      read_entry_keys(n, *CollectiveRegistry::find(spec.network.collective), keys, "collective", base_dir);
       spec.network.servers = keys.servers;
-    } else {
-      n.fail("collective", fmt::format("must be one of auto, {}; got '{}'", fmt::join(CollectiveRegistry::names(), ", "),
-                                       spec.network.collective));
     }
     read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
   } else {

@@ -49,16 +49,22 @@ const Entry& find_entry(const Section& s, const std::string& key, const std::str
   s.fail(key, fmt::format("must be one of {}; got '{}'", fmt::join(Registry<Entry>::names(), ", "), name));
 }
 
+// Refuses every key of the kind that `entry` does not read (null: none of them), naming the
+// members that do; `subject` names the choice: "ring (a topology)", "collective auto".
+template <class Entry>
+void refuse_keys_not_read(const Section& s, const Entry* entry, const std::string& subject) {
+  using R = Registry<Entry>;
+  for (const Entry& other : R::all())
+    for (const auto& key : other.keys)
+      if (!(entry && R::reads(*entry, key.name)) && s.has(std::string(key.name)))
+        s.fail(std::string(key.name), R::not_read(subject, key.name));
+}
+
 // `kind` names the kind in messages: "does not apply to ring (a topology); it is read by …".
 template <class Entry, class Spec>
 void read_entry_keys(Section& s, const Entry& entry, Spec& spec, std::string_view kind,
                      const std::filesystem::path& base_dir) {
-  using R = Registry<Entry>;
-  for (const Entry& other : R::all())
-    for (const auto& key : other.keys)
-      if (!R::reads(entry, key.name) && s.has(std::string(key.name)))
-        s.fail(std::string(key.name), fmt::format("does not apply to {} (a {}); it is read by {}", entry.name, kind,
-                                                  fmt::join(R::members_reading(key.name), ", ")));
+  refuse_keys_not_read(s, &entry, fmt::format("{} (a {})", entry.name, kind));
   for (const auto& key : entry.keys) read_key(s, key, spec, base_dir);
 }
 

@@ -9,6 +9,7 @@
 #include "csgd/cluster_setup.hpp"
 #include "csgd/errors.hpp"
 #include "output/run_folder.hpp"
+#include "run/located.hpp"
 #include "run/training_run.hpp"
 
 namespace csgd {
@@ -16,17 +17,6 @@ namespace {
 
 using AnyRun = std::variant<PreparedRun<float>, PreparedRun<double>>;
 
-// Turns a settings error raised while building a run into a message with its file position.
-template <class F>
-auto located(const RunPlan& plan, const std::string& section, F&& build) {
-  try {
-    return build();
-  } catch (const ValidationError& e) {
-    throw InputError(plan.error_at(e.field().empty() ? section : section + "." + e.field(), e.what()));
-  } catch (const InputError& e) {  // a data or matrix file: say which setting led to it
-    throw InputError(plan.error_at(section, e.what()));
-  }
-}
 
 // Algorithm 2 sends to every j ≠ i with W_ij ≠ 0 (W is symmetric, so in- and out-neighbours agree).
 std::vector<std::vector<int>> neighbour_lists(const MixingMatrix& W) {

@@ -56,14 +56,12 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   s["mode"] = "timing-only";
   s["algorithm"] = run.algorithm->name();
   write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
-  const std::int64_t rounds = ledger.rounds;
-  const double bytes_total = ledger.bytes_total;
 
   RunResult result{rp.run_name, status, dir, {}, status == RunStatus::completed ? "iterations" : "interrupted",
-                   t, rounds, clock.now_s(), std::nullopt, std::nullopt};
+                   t, ledger.rounds, clock.now_s(), std::nullopt, std::nullopt};
   result.report = fmt::format("{} [{} · timing only]: {} iterations simulated in {}, {} rounds, {} sent; wall {:.2f} s\n",
-                              rp.run_name, to_string(status), t, format_duration(clock.now_s()), rounds,
-                              format_bytes(bytes_total), wall());
+                              rp.run_name, to_string(status), t, format_duration(clock.now_s()),
+                              ledger.rounds, format_bytes(ledger.bytes_total), wall());
   return result;
 }
 

@@ -322,8 +322,8 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   write_summary(to_string(status));
 
   const MetricsRow& f = *recorder.last;
-  const std::int64_t rounds = ledger.rounds;
-  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, rounds, clock.now_s(), f.train_loss, f.test_accuracy};
+  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, ledger.rounds, clock.now_s(), f.train_loss,
+                   f.test_accuracy};
   std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
   if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
   if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
@@ -334,7 +334,7 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                     : std::string(),
       format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
-      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), rounds, format_bytes(ledger.bytes_total),
+      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), ledger.rounds, format_bytes(ledger.bytes_total),
       seconds_since(start));
   return result;
 }
