@@ -1,14 +1,18 @@
 // Fault behaviour of the csgd program, with signals sent to a real child process: SIGTERM stops
 // a run cleanly, a killed --force rerun never leaves a completed summary beside partial metrics,
-// and a second writer into the same results folder is refused.
+// a second writer into the same results folder is refused, a full disk or a write cut short
+// ends in exit 4 with whole metrics rows, and an unwritable --out is refused up front.
 #include <doctest/doctest.h>
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -62,6 +66,12 @@ void wait_for_lines(const std::filesystem::path& file, int lines) {
 
 std::string status_of(const std::filesystem::path& run) {
   return nlohmann::json::parse(read_file(run / "summary.json")).at("status");
+}
+
+// kLong with a metrics row every 20 iterations: about 100 KB of metrics.csv.
+std::string many_rows() {
+  std::string text = kLong;
+  return text.replace(text.find("every_iterations: 200"), 21, "every_iterations: 20");
 }
 
 }  // namespace
@@ -124,6 +134,87 @@ TEST_CASE("a --force rerun that dies before its first metrics row leaves the fol
   // metrics.csv cannot be rewritten: the rerun fails exactly where the old files are replaced.
   std::filesystem::remove(run / "metrics.csv");
   std::filesystem::create_directory(run / "metrics.csv");
-  CHECK(csgd::testing::run_csgd(args, tmp).code != 0);
-  CHECK(status_of(run) != "completed");
+  const auto rerun = csgd::testing::run_csgd(args, tmp);
+  CHECK(rerun.code == 4);  // results could not be written
+  CHECK(status_of(run) == "failed");
+}
+
+namespace {
+
+// Every line of a CSV has the header's number of fields and the file ends with a newline.
+void check_whole_rows(const std::filesystem::path& csv) {
+  const std::string text = read_file(csv);
+  REQUIRE_FALSE(text.empty());
+  CHECK(text.back() == '\n');
+  std::istringstream lines(text);
+  std::string header, line;
+  std::getline(lines, header);
+  const auto fields = std::count(header.begin(), header.end(), ',');
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    CHECK(std::count(line.begin(), line.end(), ',') == fields);
+    ++rows;
+  }
+  MESSAGE(csv.filename().string() << " kept " << rows << " whole rows");
+}
+
+}  // namespace
+
+TEST_CASE("a full disk mid-run: exit 4, 'disk full' with the file, the run marked failed, metrics.csv in whole rows") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", many_rows());
+  const auto mnt = tmp / "small-disk";
+  std::filesystem::create_directory(mnt);
+  // A 64 KiB file system fills up after some hundred metrics rows. Mounting needs root.
+  if (std::system(("mount -t tmpfs -o size=64k tmpfs " + mnt.string() + " 2>/dev/null").c_str()) != 0) {
+    MESSAGE("skipped: cannot mount a small tmpfs here (needs root); the file-size-limit case covers the same path");
+    return;
+  }
+  const auto o = csgd::testing::run_csgd("run " + (tmp / "long.yaml").string() + " --quiet --out " + (mnt / "out").string(), tmp);
+  CHECK(o.code == 4);
+  CHECK(o.err.find("disk full: cannot write " + (mnt / "out" / "run" / "metrics.csv").string()) != std::string::npos);
+  CHECK(status_of(mnt / "out" / "run") == "failed");
+  CHECK(nlohmann::json::parse(read_file(mnt / "out" / "run" / "summary.json")).at("error") ==
+        o.err.substr(std::string("csgd: error: ").size(), o.err.size() - std::string("csgd: error: ").size() - 1));
+  check_whole_rows(mnt / "out" / "run" / "metrics.csv");
+  CHECK(std::system(("umount " + mnt.string()).c_str()) == 0);
+}
+
+TEST_CASE("a write cut short mid-row (file-size limit) is rolled back to the last whole row; exit 4, run failed") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", many_rows());
+  // ulimit -f counts 512-byte blocks in sh; SIGXFSZ ignored, so the write fails with EFBIG instead
+  // of killing csgd. 40 KiB: the summary (~1.5 KB) fits, metrics.csv is cut inside some row.
+  const std::string command = "trap '' XFSZ; ulimit -f 80; exec " + std::string(CSGD_BINARY) + " run " +
+                              (tmp / "long.yaml").string() + " --quiet --out " + (tmp / "out").string() + " 2>" +
+                              (tmp / "err.txt").string();
+  const int status = std::system(("sh -c \"" + command + "\"").c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 4);
+  CHECK(read_file(tmp / "err.txt").find("cannot write " + (tmp / "out" / "run" / "metrics.csv").string()) !=
+        std::string::npos);
+  CHECK(status_of(tmp / "out" / "run") == "failed");
+  check_whole_rows(tmp / "out" / "run" / "metrics.csv");
+  CHECK(std::filesystem::file_size(tmp / "out" / "run" / "metrics.csv") < 40 * 1024);
+}
+
+TEST_CASE("an --out that cannot hold results is refused up front with exit 2, --dry-run included") {
+  TempDir tmp;
+  write_file(tmp / "short.yaml", "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 5}\n");
+  write_file(tmp / "a-file", "");
+  const std::string run = "run " + (tmp / "short.yaml").string() + " --quiet ";
+  for (const char* dry : {"", "--dry-run "}) {
+    CAPTURE(dry);
+    auto o = csgd::testing::run_csgd(run + dry + "--out " + (tmp / "a-file").string(), tmp);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("--out " + (tmp / "a-file").string() + ": is a file, not a folder") != std::string::npos);
+    o = csgd::testing::run_csgd(run + dry + "--out " + (tmp / "a-file" / "below").string(), tmp);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("is not a folder, so the results folder cannot be created under it") != std::string::npos);
+    std::filesystem::create_directories(tmp / "out");
+    write_file(tmp / "out" / "run", "");
+    o = csgd::testing::run_csgd(run + dry + "--out " + (tmp / "out").string(), tmp);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("is a file, but the run 'run' needs a folder there") != std::string::npos);
+  }
 }

@@ -182,10 +182,10 @@ TEST_CASE("a worker left with no rows is an InputError saying which worker and w
     CHECK(contains(msg, "left worker 0 with no rows"));
     CHECK(contains(msg, "use at most 3 workers"));
   }
-  SUBCASE("shards with more workers than rows") {
-    const Labels l = make_labels(1, 2, false);  // 3 shards of 2 rows: one shard, so one worker, is empty
+  SUBCASE("shards with more shards than rows, refused before dealing") {
+    const Labels l = make_labels(1, 2, false);  // 3 shards of 2 rows: one shard would be empty
     const std::string msg = input_error(l, 3, spec_of(PartitionScheme::shards, 0.5, 1));
-    CHECK(contains(msg, "with no rows"));
+    CHECK(contains(msg, "3 workers × 1 shards need at least 3 rows, but the training set has 2"));
     CHECK(contains(msg, "problem.partition.shards_per_worker"));
   }
 }

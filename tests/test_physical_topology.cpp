@@ -383,7 +383,10 @@ TEST_CASE("bad custom edge lists are refused naming the file and line") {
   CHECK(contains(e, file + ":1"));
   e = error_for("0 1\n1 3\n", 2);  // node 2 missing
   CHECK(contains(e, "node 2"));
-  e = error_for("0 1\n1 2000000000\n", 2);  // a stray huge id is a gap, not an allocation
+  e = error_for("0 1\n1 2000000000\n", 2);  // a stray huge id is refused at its line, not allocated
+  CHECK(contains(e, file + ":2"));
+  CHECK(contains(e, "node ids 0..1114111"));
+  e = error_for("0 1\n1 20000\n", 2);  // an id in range that leaves a gap
   CHECK(contains(e, "node 2"));
   e = error_for("0 1\n1 2\n", 4);  // fewer nodes than hosts
   CHECK(contains(e, file));

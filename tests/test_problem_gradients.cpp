@@ -495,7 +495,9 @@ TEST_CASE("problem settings are refused field by field, stating the rule") {
   };
   const Case cases[] = {
       {[](ProblemSpec& s) { s.model = "resnet"; }, "model", "must be one of synthetic, least-squares"},
-      {[](ProblemSpec& s) { s.hidden = {256, 0}; }, "hidden", "must be >= 1, got 0 at position 1"},
+      {[](ProblemSpec& s) { s.hidden = {256, 0}; }, "hidden", "must be in 1..16777216 (2^24), got 0 at position 1"},
+      {[](ProblemSpec& s) { s.hidden = {1 << 25}; }, "hidden", "got 33554432 at position 0"},
+      {[](ProblemSpec& s) { s.hidden = std::vector<int>(65, 1); }, "hidden", "at most 64 hidden layers, got 65"},
       {[](ProblemSpec& s) { s.l2 = -1; }, "l2", "must be >= 0, got -1"},
       {[](ProblemSpec& s) { s.batch_size = 0; }, "batch_size", "must be >= 1, got 0"},
       {[](ProblemSpec& s) { s.eval_train_samples = -5; }, "eval_train_samples", "must be >= 0, got -5"},

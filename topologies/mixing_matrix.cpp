@@ -12,7 +12,6 @@
 #include <array>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -21,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/require.hpp"
 
@@ -173,13 +173,18 @@ MixingSpec resolve_mixing(const MixingSpec& spec, const Graph* network) {
 MixingMatrix build_mixing_matrix(const MixingSpec& requested, int N, const Graph* network) {
   requested.validate();
   if (N < 1) throw ValidationError("workers", fmt::format("must be at least 1, got {}", N));
+  // W is dense and its spectrum (√ρ) an O(N³) eigenvalue solve: about a minute at this size.
+  constexpr int kMaxMixingWorkers = 4096;
+  if (N > kMaxMixingWorkers)
+    throw ValidationError("mixing", fmt::format("a mixing matrix W is built for at most {} workers (dense N×N, "
+                                                "O(N³) spectrum), got N = {}",
+                                                kMaxMixingWorkers, N));
   const MixingSpec spec = resolve_mixing(requested, network);
   return MixingGraphRegistry::find(spec.topology)->build(spec, N, network);
 }
 
 Eigen::MatrixXd read_matrix_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("{}: cannot open the mixing-matrix file", path));
+  std::istringstream in(read_input_file(path, "the mixing-matrix file (algorithm.mixing.file)", std::uintmax_t{1} << 30));
   std::vector<std::vector<double>> rows;
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
@@ -196,7 +201,6 @@ Eigen::MatrixXd read_matrix_file(const std::string& path) {
                                    rows.front().size()));
     rows.push_back(std::move(row));
   }
-  if (in.bad()) throw InputError(fmt::format("{}: read error", path));
   if (rows.empty()) throw InputError(fmt::format("{}: no matrix rows (only blank lines and comments)", path));
   Eigen::MatrixXd W(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(rows.front().size()));
   for (std::size_t i = 0; i < rows.size(); ++i)

@@ -23,4 +23,11 @@ class ValidationError : public std::runtime_error {
   std::string field_;
 };
 
+// Results could not be written (disk full, quota, I/O error, the folder vanished): exit code 4.
+// The message names the file and says "disk full" plainly when that is the cause.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace csgd

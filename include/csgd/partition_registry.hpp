@@ -30,7 +30,7 @@ struct PartitionEntry {
   std::vector<std::vector<std::uint32_t>> (*split)(const PartitionRows& rows, int N, const PartitionSpec& spec,
                                                    Rng& rng) = nullptr;
   // Refuses (InputError) data or settings this scheme cannot split, before splitting.
-  void (*check)(const PartitionRows& rows, const PartitionSpec& spec) = nullptr;
+  void (*check)(const PartitionRows& rows, int N, const PartitionSpec& spec) = nullptr;
   // The message when a worker is left with no rows: what happened and what to change.
   std::string (*empty_worker)(std::size_t worker, std::size_t n, int N, const PartitionSpec& spec) = nullptr;
 };

@@ -30,6 +30,16 @@ struct LinkDefaults {
   double latency_s = 0, bandwidth_Bps = 0;
 };
 
+// What the flow model builds at most (refused up front, before anything is allocated): hosts,
+// switches and physical links. A hosts² BFS (diameter_hops) and the max-min solver bound them.
+inline constexpr int kMaxFlowHosts = 1 << 16;
+inline constexpr int kMaxSwitches = 1 << 20;
+inline constexpr int kMaxPhysicalLinks = 1 << 22;
+
+// Throws ValidationError(field) when a topology of `switches` switches and `links` physical links
+// (computed in double: no overflow) exceeds those limits; `what` names it ("a fat-tree with k = 1000").
+void require_buildable(const std::string& field, const std::string& what, double switches, double links);
+
 // A switch-free grid of N hosts with sides `dims` (csgd::grid_edges), every link with defaults `d`;
 // refuses (field "dims") sides whose product is not N. `kind` names it: "torus 4×4".
 Parts grid(const char* kind, const std::vector<int>& dims, int N, const LinkDefaults& d, bool wrap);

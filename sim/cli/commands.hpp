@@ -5,6 +5,7 @@ namespace csgd::cli {
 
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_diverged = 3;
+inline constexpr int exit_output_failed = 4;  // results could not be written (disk full, I/O error)
 inline constexpr int exit_interrupted = 130;  // 128 + SIGINT
 inline constexpr int exit_terminated = 143;   // 128 + SIGTERM
 

@@ -31,8 +31,9 @@ constexpr const char* kUsage =
     "         the largest I, and the γ, I and rounds Corollaries 1–2 prescribe\n"
     "  check  `check theory`: run the theory checks on the synthetic problem, write a report\n"
     "\n"
-    "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 130 interrupted (Ctrl-C),\n"
-    "143 terminated (SIGTERM); both leave the run marked interrupted with its metrics.\n";
+    "Exit codes: 0 done, 2 bad input (nothing run), 3 a run diverged, 4 results could not be written\n"
+    "(disk full, I/O error: the run is marked failed where possible, metrics.csv keeps whole rows),\n"
+    "130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both leave the run marked interrupted.\n";
 
 }  // namespace
 
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
   } catch (const csgd::InputError& e) {
     std::fprintf(stderr, "csgd: error: %s\n", e.what());
     return csgd::cli::exit_bad_input;
+  } catch (const csgd::OutputError& e) {
+    std::fprintf(stderr, "csgd: error: %s\n", e.what());
+    return csgd::cli::exit_output_failed;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "csgd: internal error: %s\n", e.what());
     return 1;

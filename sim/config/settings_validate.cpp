@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "csgd/input_limits.hpp"
 #include "csgd/require.hpp"
 #include "csgd/experiment.hpp"
 
@@ -43,6 +44,7 @@ void validate_section(const Spec& spec, const std::string& section) {
 
 void ExperimentConfig::validate() const {
   require(N >= 1, "workers", fmt::format("the worker count N must be ≥ 1, got {}", N));
+  require(N <= kMaxWorkers, "workers", fmt::format("the worker count N must be ≤ {} (2^20), got {}", kMaxWorkers, N));
   validate_section(problem, "problem");
   validate_section(algorithm, "algorithm");
   validate_section(timing, "timing");

@@ -3,13 +3,13 @@
 // so each value keeps its own line and column for error messages.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "config/experiment_reader.hpp"
+#include "csgd/input_limits.hpp"
 
 namespace csgd {
 namespace {
@@ -22,19 +22,35 @@ struct Override {
 
 // Every map key must be a plain name: YAML's complex keys (`? [a, b] : 1`) name nothing here.
 // `where` is the file (positions follow) or a --set option (positions inside its value would mislead).
-void refuse_complex_keys(const YAML::Node& node, const std::string& where, bool positions = true) {
+constexpr std::size_t kMaxYamlNodes = 1'000'000;
+
+// Refuses YAML complex keys ('? [a, b] : 1'), which name nothing here, and trees of more than
+// kMaxYamlNodes nodes counted with aliases expanded: aliases share nodes, so a few lines can stand
+// for billions (an "alias bomb") that any later walk would expand.
+void check_tree(const YAML::Node& node, const std::string& where, bool positions, std::size_t& budget) {
+  const auto at = [&](const YAML::Node& n) {
+    const auto m = n.Mark();
+    return where + (m.is_null() || !positions ? "" : fmt::format(":{}:{}", m.line + 1, m.column + 1));
+  };
+  if (budget-- == 0)
+    throw InputError(fmt::format("{}: the YAML expands to more than {} nodes (an alias counts each time it is "
+                                 "used); csgd reads no input that large",
+                                 at(node), kMaxYamlNodes));
   if (node.IsMap()) {
     for (const auto& entry : node) {
-      if (!entry.first.IsScalar()) {
-        const auto m = entry.first.Mark();
-        throw InputError(fmt::format("{}{}: a key must be a plain name, not a YAML list or map (a complex key '? …')",
-                                     where, m.is_null() || !positions ? "" : fmt::format(":{}:{}", m.line + 1, m.column + 1)));
-      }
-      refuse_complex_keys(entry.second, where, positions);
+      if (!entry.first.IsScalar())
+        throw InputError(fmt::format("{}: a key must be a plain name, not a YAML list or map (a complex key '? …')",
+                                     at(entry.first)));
+      check_tree(entry.second, where, positions, budget);
     }
   } else if (node.IsSequence()) {
-    for (const auto& item : node) refuse_complex_keys(item, where, positions);
+    for (const auto& item : node) check_tree(item, where, positions, budget);
   }
+}
+
+void check_tree(const YAML::Node& root, const std::string& where, bool positions) {
+  std::size_t budget = kMaxYamlNodes;
+  check_tree(root, where, positions, budget);
 }
 
 YAML::Node parse_tree(const std::string& text, const std::string& file) {
@@ -46,7 +62,7 @@ YAML::Node parse_tree(const std::string& text, const std::string& file) {
   }
   if (root.IsNull()) throw InputError(file + ": the experiment file is empty");
   if (!root.IsMap()) throw InputError(file + ":1:1: an experiment file is a map of keys (name:, workers:, ...)");
-  refuse_complex_keys(root, file);
+  check_tree(root, file, true);
   return root;
 }
 
@@ -116,7 +132,7 @@ Override parse_override(const std::string& text) {
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}: the value is not valid YAML: {}", origin, e.msg));
   }
-  refuse_complex_keys(value, origin, false);
+  check_tree(value, origin, false);
   return {text.substr(0, eq), value, origin};
 }
 
@@ -141,6 +157,8 @@ std::string value_label(const YAML::Node& v) {
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_' && ch != '+') ch = '_';
   return s;
 }
+
+constexpr std::size_t kMaxFolderName = 255;  // NAME_MAX of Linux file systems, in bytes
 
 struct SweepAxis {
   std::string key;    // key path
@@ -249,6 +267,20 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
     YAML::Node mirror(YAML::NodeType::Map);
     run.config = read_experiment(*source, mirror, base_dir, default_name);
     run.run_name = axes.empty() ? "run" : fmt::format("{}", fmt::join(labels, ","));
+    if (run.run_name.size() > kMaxFolderName) {
+      const auto longest = static_cast<std::size_t>(
+          std::max_element(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); }) -
+          labels.begin());
+      const auto mark = root["sweep"][axes[longest].key][index[longest]].Mark();
+      std::string where = file;  // the file position, or the --set that gave the axis
+      for (const auto& o : overrides)
+        if (o.path == "sweep" || o.path == "sweep." + axes[longest].key) where = o.origin;
+      if (where == file && !mark.is_null()) where += fmt::format(":{}:{}", mark.line + 1, mark.column + 1);
+      throw InputError(fmt::format("{}: sweep.{}: the run folder '{}…' would be {} bytes long, more than the {} "
+                                   "a file system allows in a name; use shorter values or fewer axes",
+                                   where, axes[longest].key,
+                                   run.run_name.substr(0, 40), run.run_name.size(), kMaxFolderName));
+    }
     if (!names.insert(run.run_name).second)
       throw InputError(fmt::format("{}: sweep: two runs would share the folder '{}'", file, run.run_name));
     YAML::Emitter out;
@@ -262,11 +294,7 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
 }
 
 ExperimentPlan load_experiment(const std::string& file, const std::vector<std::string>& overrides) {
-  std::ifstream in(file);
-  if (!in) throw InputError(file + ": cannot open the experiment file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return load_experiment_text(text.str(), file, overrides);
+  return load_experiment_text(read_input_file(file, "the experiment file", std::uintmax_t{64} << 20), file, overrides);
 }
 
 }  // namespace csgd

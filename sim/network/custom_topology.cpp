@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/require.hpp"
 #include "csgd/units.hpp"
 #include "csgd/topology_registry.hpp"
@@ -43,7 +44,8 @@ std::string where(const std::string& file, int line) {
 std::optional<int> parse_id(std::string_view token) {
   int value = -1;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
-  if (ec != std::errc{} || end != token.data() + token.size() || value < 0) return std::nullopt;
+  if (ec != std::errc{} || end != token.data() + token.size() || value < 0 || value >= kMaxFlowHosts + kMaxSwitches)
+    return std::nullopt;
   return value;
 }
 
@@ -75,8 +77,8 @@ FileGraph read_edge_list(const std::string& file, const std::string& text, const
     if (tokens.empty()) continue;
     const auto a = parse_id(tokens[0]), b = tokens.size() > 1 ? parse_id(tokens[1]) : std::nullopt;
     if (!a || !b || tokens.size() > 4)
-      throw InputError(fmt::format("{}: expected 'a b [latency] [bandwidth]' with node ids ≥ 0, got '{}'",
-                                   where(file, line), content.substr(0, content.find_last_not_of(" \t\r") + 1)));
+      throw InputError(fmt::format("{}: expected 'a b [latency] [bandwidth]' with node ids 0..{}, got '{}'",
+                                   where(file, line), kMaxFlowHosts + kMaxSwitches - 1, content.substr(0, content.find_last_not_of(" \t\r") + 1)));
     const std::string at = where(file, line);
     const double latency = parse_latency(tokens.size() > 2 ? tokens[2] : "", d.latency_s, at);
     const double bandwidth = parse_bandwidth(tokens.size() > 3 ? tokens[3] : "", d.bandwidth_Bps, at);
@@ -178,11 +180,7 @@ FileGraph read_graphml_file(const std::string& file, const std::string& text, co
 }
 
 std::string read_text(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the topology file", file));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return read_input_file(file, "the topology file (timing.network.topology.file)", std::uintmax_t{1} << 30);
 }
 
 bool is_graphml(const std::string& file, const std::string& text) {
@@ -211,6 +209,7 @@ void check(const std::string& file, const FileGraph& g, int N) {
 static Parts custom(const TopologySpec& spec, int N, const LinkDefaults& d) {
   const std::string text = read_text(spec.file);
   const FileGraph g = is_graphml(spec.file, text) ? read_graphml_file(spec.file, text, d) : read_edge_list(spec.file, text, d);
+  require_buildable("file", spec.file, static_cast<double>(g.nodes) - N, static_cast<double>(g.links.size()));
   check(spec.file, g, N);
   Parts p;
   const int switches = g.nodes - N;

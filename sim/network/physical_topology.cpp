@@ -78,6 +78,10 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
     throw std::invalid_argument(fmt::format("build_topology: bad default link (latency {}, bandwidth {})", latency_s,
                                             bandwidth_Bps));
   spec.validate();
+  if (N > topology::kMaxFlowHosts)
+    throw ValidationError("name", fmt::format("the flow model simulates at most {} hosts, got N = {} (the analytic "
+                                              "model has no such limit)",
+                                              topology::kMaxFlowHosts, N));
   const topology::Parts parts = TopologyRegistry::find(spec.name)->build(spec, N, {latency_s, bandwidth_Bps});
 
   PhysicalTopology t;

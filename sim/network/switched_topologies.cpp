@@ -40,6 +40,8 @@ static Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
   int k = spec.k;
   if (k == 0)
     for (k = 2; static_cast<long long>(k) * k * k / 4 < N;) k += 2;
+  const double kd = k;
+  require_buildable("k", fmt::format("a fat-tree with k = {}", k), 1.25 * kd * kd, N + kd * kd * kd / 2);
   const long long capacity = static_cast<long long>(k) * k * k / 4;
   if (N > capacity)
     throw ValidationError("k", fmt::format("a fat-tree with k = {} holds at most {} hosts, got N = {}", k, capacity, N));
@@ -77,6 +79,8 @@ static Parts leaf_spine(const TopologySpec& spec, int N, const LinkDefaults& d) 
     throw ValidationError("hosts_per_leaf",
                           fmt::format("must divide the number of hosts N = {}, got {}", N, per_leaf));
   const int spines = spec.spines > 0 ? spec.spines : (per_leaf + 1) / 2;
+  require_buildable("spines", fmt::format("a leaf-spine of {} leaves and {} spines", N / per_leaf, spines),
+                    N / per_leaf + static_cast<double>(spines), N + static_cast<double>(N / per_leaf) * spines);
   const int leaves = N / per_leaf, leaf0 = N, spine0 = N + leaves;
   const double uplink = per_leaf * d.bandwidth_Bps / (spines * spec.oversubscription);
   Parts p;

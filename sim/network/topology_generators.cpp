@@ -130,11 +130,18 @@ const bool registered = [] {
 
 }  // namespace
 
+void require_buildable(const std::string& field, const std::string& what, double switches, double links) {
+  if (switches > kMaxSwitches || links > kMaxPhysicalLinks)
+    throw ValidationError(field, fmt::format("{} has {:.0f} switches and {:.0f} links; csgd builds at most {} switches "
+                                             "and {} links",
+                                             what, switches, links, kMaxSwitches, kMaxPhysicalLinks));
+}
+
 Parts grid(const char* kind, const std::vector<int>& dims, int N, const LinkDefaults& d, bool wrap) {
-  long long product = 1;
+  double product = 1;  // double: sides up to 2^31 cannot overflow it, and any product ≠ N is refused
   for (int x : dims) product *= x;
   if (product != N)
-    throw ValidationError("dims", fmt::format("a {} {} has {} hosts, but N = {}", kind, shape(dims), product, N));
+    throw ValidationError("dims", fmt::format("a {} {} has {:.0f} hosts, but N = {}", kind, shape(dims), product, N));
   return from_edges(fmt::format("{} {}", kind, shape(dims)), N, grid_edges(dims, wrap), d);
 }
 

@@ -3,12 +3,22 @@
 // metrics.csv grows row by row and is flushed, so an interrupted run keeps what it measured.
 // summary.json says "running" until the run ends, then "completed", "diverged" or "interrupted".
 #include <filesystem>
-#include <fstream>
 #include <string>
+#include <vector>
 
 namespace csgd {
 
+// Every write failure is an OutputError naming the file ("disk full" when it is): exit code 4.
 void write_file_atomically(const std::filesystem::path& file, const std::string& content);
+
+// Refuses (InputError naming --out) a results folder that cannot be written, before any work and
+// on --dry-run too: --out or a run folder that is a file, or no write permission where the
+// folder would be created (a read-only file system included).
+void check_results_folder_writable(const std::filesystem::path& out_dir, const std::vector<std::string>& run_names);
+
+// After an OutputError in a run: its summary.json says "failed" with the message, if the disk
+// still takes that much. Best effort: never throws.
+void mark_run_failed(const std::filesystem::path& dir, const std::string& message);
 
 // Throws InputError if `dir` holds a run (a summary.json) and `force` is false. Checked for
 // every run before any work starts.
@@ -28,13 +38,19 @@ class ResultsFolderLock {
   int fd_ = -1;
 };
 
+// metrics.csv: rows are written whole or not at all. A failed write is rolled back to the last
+// complete row (ftruncate) before the OutputError is thrown, so the file never ends in a torn row.
 class MetricsCsv {
  public:
   MetricsCsv(const std::filesystem::path& file, const std::string& header);
-  void append(const std::string& row);  // one line, flushed
+  ~MetricsCsv();
+  MetricsCsv(const MetricsCsv&) = delete;
+  MetricsCsv& operator=(const MetricsCsv&) = delete;
+  void append(const std::string& row);  // one line, handed to the kernel at once
 
  private:
-  std::ofstream out_;
+  int fd_ = -1;
+  long long size_ = 0;  // bytes of complete rows
   std::filesystem::path file_;
 };
 

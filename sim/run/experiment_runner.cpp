@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "csgd/algorithm_registry.hpp"
 #include "csgd/cluster_setup.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/errors.hpp"
 #include "output/run_folder.hpp"
 #include "run/located.hpp"
@@ -48,6 +50,17 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   PreparedRun<S> run;
   run.plan = &plan;
   run.problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
+  if (!options.timing_only) {
+    // Training allocates x_i and u_i per worker (Algorithm 2 also its two mixing buffers): refused
+    // here, before any of it, when it cannot fit.
+    const int vectors = AlgorithmRegistry::find(c.algorithm.name)->mixes ? 4 : 2;
+    const auto d = static_cast<double>(run.problem->dimension());
+    located(plan, "workers", [&] {
+      require_fits_in_memory(c.N * vectors * d * sizeof(S), "the workers' model and momentum vectors",
+                             fmt::format("{} workers × {} vectors × {:.0f} parameters × {} bytes", c.N, vectors, d,
+                                         sizeof(S)));
+    });
+  }
   const ResolvedCluster cluster = resolve_cluster(plan);
   run.topology = cluster.topology;
   run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, cluster.W ? &*cluster.W : nullptr); });
@@ -90,6 +103,9 @@ const char* to_string(RunStatus s) {
 }
 
 std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const RunPlan& rp : plan.runs) names.push_back(rp.run_name);
+  check_results_folder_writable(options.out_dir, names);
   std::vector<AnyRun> runs;
   runs.reserve(plan.runs.size());
   for (const RunPlan& rp : plan.runs) {
@@ -123,7 +139,16 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
             if (sweep) combined += prefix + "," + row.csv() + "\n";
           };
           const auto dir = options.out_dir / run.plan->run_name;
-          return options.timing_only ? simulate_timing(run, dir, options, on_row) : train(run, dir, options, on_row);
+          try {
+            return options.timing_only ? simulate_timing(run, dir, options, on_row) : train(run, dir, options, on_row);
+          } catch (const OutputError& e) {
+            mark_run_failed(dir, e.what());
+            throw;
+          } catch (const std::filesystem::filesystem_error& e) {  // creating the run folder
+            mark_run_failed(dir, e.what());
+            throw OutputError(fmt::format("{}cannot write {}: {}", e.code() == std::errc::no_space_on_device ? "disk full: " : "",
+                                          e.path1().string(), e.code().message()));
+          }
         },
         any);
     if (sweep) write_file_atomically(options.out_dir / "sweep.csv", combined);

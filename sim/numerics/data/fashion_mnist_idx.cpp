@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/dataset_registry.hpp"
 #include "csgd/require.hpp"
 #include "numerics/data/readers.hpp"
@@ -94,6 +95,7 @@ class GzReader {
 
  private:
   static gzFile open(const fs::path& path) {
+    require_regular_file(path, "a Fashion-MNIST IDX file");  // not a directory or an endless device
     errno = 0;  // gzopen leaves errno set on a system error, untouched when out of memory
     return gzopen(path.c_str(), "rb");
   }
@@ -140,6 +142,8 @@ Matrix<S> read_pixels(GzReader& in, const ImageHeader& h) {
   std::array<S, 256> scale{};  // exact x/255 for every byte value
   for (int v = 0; v < 256; ++v) scale[static_cast<std::size_t>(v)] = static_cast<S>(v / 255.0);
 
+  require_fits_in_memory(static_cast<double>(h.n) * h.rows * h.cols * sizeof(S), "the IDX header's images",
+                         std::to_string(h.n) + " images of " + std::to_string(h.rows) + "x" + std::to_string(h.cols) + " pixels");
   Matrix<S> features(Eigen::Index{h.rows} * h.cols, Eigen::Index{h.n});  // IDX image k = column k
   const std::size_t total = static_cast<std::size_t>(features.size());
   std::vector<unsigned char> buf(std::min(total, kChunk));

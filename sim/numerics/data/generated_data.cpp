@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/random.hpp"
 #include "csgd/dataset_registry.hpp"
 #include "csgd/require.hpp"
@@ -33,6 +34,12 @@ void validate(const DatasetSpec& spec) {
   require(spec.generated_features >= 1,
           "problem.dataset.generated_features must be at least 1, got " + std::to_string(spec.generated_features));
   require(std::isfinite(spec.noise) && spec.noise >= 0, "problem.dataset.noise must be a finite number >= 0");
+  // The draws are made in double, then kept in S: both copies for a moment.
+  require_fits_in_memory((static_cast<double>(spec.samples) + spec.test_samples) * spec.generated_features * 16.0 +
+                             static_cast<double>(spec.classes) * spec.generated_features * 8.0,
+                         "the generated dataset",
+                         std::to_string(spec.samples + static_cast<long long>(spec.test_samples)) + " rows × " +
+                             std::to_string(spec.generated_features) + " features × 16 bytes");
   if (spec.regression) return;
   require(spec.classes >= 2, "problem.dataset.classes must be at least 2, got " + std::to_string(spec.classes));
   require(spec.samples >= spec.classes, "problem.dataset.samples (" + std::to_string(spec.samples) +

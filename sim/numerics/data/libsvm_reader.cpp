@@ -1,18 +1,15 @@
 // LIBSVM / SVMlight text: `label idx:val idx:val ...` with 1-based ascending indices.
 // Parsed into a sparse staging area first (the dimension is known only at the end), then
 // scattered into the dense d × n matrix the models use.
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/dataset_registry.hpp"
 #include "csgd/require.hpp"
 #include "numerics/data/readers.hpp"
@@ -39,15 +36,7 @@ struct IndexLimit {
 std::string read_whole_file(const std::string& path, const char* key) {
   if (path.empty())
     throw InputError(std::string("problem.dataset.") + key + " is not set; the libsvm dataset needs it");
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    throw InputError("LIBSVM file '" + path + "' (problem.dataset." + key +
-                     ") cannot be opened: " + std::strerror(errno));
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size())))
-    throw InputError("LIBSVM file '" + path + "' could not be read completely");
-  return text;
+  return read_input_file(path, std::string("the LIBSVM file (problem.dataset.") + key + ")");
 }
 
 // A token quoted for a message, cut short if long (appends, which also avoids a GCC 12 -Wrestrict false alarm).
@@ -158,13 +147,10 @@ template <class S>
 Dataset<S> to_dense(SparseRows rows, std::uint64_t d, const std::string& path) {
   Dataset<S> set;
   const auto n = static_cast<Eigen::Index>(rows.y.size());
-  try {
-    set.features = Matrix<S>::Zero(static_cast<Eigen::Index>(d), n);
-  } catch (const std::bad_alloc&) {
-    throw InputError(path + ": a dense " + std::to_string(d) + " x " + std::to_string(n) + " feature matrix needs " +
-                     std::to_string(static_cast<double>(d) * static_cast<double>(n) * sizeof(S) / 1e9) +
-                     " GB, more than is available");
-  }
+  // Estimated up front: with overcommit, a too-large Zero() is killed while filling, not refused.
+  require_fits_in_memory(static_cast<double>(d) * static_cast<double>(n) * sizeof(S), path + ": a dense feature matrix",
+                         std::to_string(d) + " features x " + std::to_string(n) + " rows");
+  set.features = Matrix<S>::Zero(static_cast<Eigen::Index>(d), n);
   for (Eigen::Index k = 0; k < n; ++k) {
     S* col = set.features.col(k).data();
     const auto row = static_cast<std::size_t>(k);

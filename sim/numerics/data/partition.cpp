@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/partition_registry.hpp"
 #include "csgd/random.hpp"
 
@@ -139,6 +140,11 @@ const bool registered = [] {
       .help = "every worker samples from all rows (identical data: κ = 0)",
       .order = 1,
       .split = [](const PartitionRows& r, int N, const PartitionSpec&, Rng&) { return iid(r.y.size(), N); },
+      .check = [](const PartitionRows& r, int N, const PartitionSpec&) {
+        require_fits_in_memory(static_cast<double>(N) * static_cast<double>(r.y.size()) * sizeof(std::uint32_t),
+                               "the iid partition's row lists",
+                               fmt::format("{} workers × {} rows × 4 bytes", N, r.y.size()));
+      },
       .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec&) { return too_few_rows("iid", w, n, N); },
   });
   PartitionRegistry::add({
@@ -158,10 +164,16 @@ const bool registered = [] {
       .split = [](const PartitionRows& r, int N, const PartitionSpec& spec, Rng& rng) {
         return shards(r.y, N, spec.shards_per_worker, rng);
       },
-      .check = [](const PartitionRows&, const PartitionSpec& spec) {
+      .check = [](const PartitionRows& r, int N, const PartitionSpec& spec) {
         if (spec.shards_per_worker < 1)
           throw InputError("problem.partition.shards_per_worker must be at least 1, got " +
                            std::to_string(spec.shards_per_worker));
+        // Checked before the N·shards_per_worker shards are dealt: each needs a row.
+        if (static_cast<double>(N) * spec.shards_per_worker > static_cast<double>(r.y.size()))
+          throw InputError(fmt::format("problem.partition.shards_per_worker: {} workers × {} shards need at least {:.0f} "
+                                       "rows, but the training set has {}; lower shards_per_worker or use fewer workers",
+                                       N, spec.shards_per_worker,
+                                       static_cast<double>(N) * spec.shards_per_worker, r.y.size()));
       },
       .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec& spec) {
         return "shards partition of " + std::to_string(n) + " rows into " + std::to_string(N) + "x" +
@@ -177,7 +189,7 @@ const bool registered = [] {
       .split = [](const PartitionRows& r, int N, const PartitionSpec& spec, Rng& rng) {
         return dirichlet_split(r.classes, r.num_classes, N, spec.alpha, rng);
       },
-      .check = [](const PartitionRows& r, const PartitionSpec& spec) {
+      .check = [](const PartitionRows& r, int, const PartitionSpec& spec) {
         if (!(spec.alpha > 0) || !std::isfinite(spec.alpha))
           throw InputError("problem.partition.alpha must be a positive number, got " + number(spec.alpha));
         if (r.classes.empty())
@@ -203,7 +215,7 @@ std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y
   const PartitionEntry* entry = PartitionRegistry::find(spec.scheme.name);
   if (!entry) throw ValidationError("partition", fmt::format("unknown partition scheme '{}'", spec.scheme.name));
   const PartitionRows rows{y, classes, num_classes};
-  if (entry->check) entry->check(rows, spec);
+  if (entry->check) entry->check(rows, N, spec);
   Rng rng(seed, stream::partition);
   Lists lists = entry->split(rows, N, spec, rng);
   for (std::size_t i = 0; i < lists.size(); ++i)

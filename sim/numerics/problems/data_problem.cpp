@@ -251,11 +251,11 @@ ImageShape image_shape_of(const ProblemSpec& spec, const Dataset<S>& train) {
     throw InputError(fmt::format("model 'cnn' needs images, but {} has no image shape; set problem.image_shape: "
                                  "[channels, height, width] (with channels·height·width = {})",
                                  train.source, train.dim()));
-  if (static_cast<Eigen::Index>(shape.channels) * shape.height * shape.width != train.dim())
-    throw InputError(fmt::format("problem.image_shape [{}, {}, {}] holds {} values, but the samples of {} have {}",
-                                 shape.channels, shape.height, shape.width,
-                                 static_cast<Eigen::Index>(shape.channels) * shape.height * shape.width, train.source,
-                                 train.dim()));
+  // In double: three sides up to 2^24 would overflow 64 bits; any product ≠ d is refused anyway.
+  const double values = static_cast<double>(shape.channels) * shape.height * shape.width;
+  if (values != static_cast<double>(train.dim()))
+    throw InputError(fmt::format("problem.image_shape [{}, {}, {}] holds {:.0f} values, but the samples of {} have {}",
+                                 shape.channels, shape.height, shape.width, values, train.source, train.dim()));
   const auto halvings = spec.channels.size();
   int h = shape.height, w = shape.width;
   for (std::size_t k = 0; k < halvings; ++k) h /= 2, w /= 2;

@@ -11,6 +11,7 @@
 #include "csgd/dataset_registry.hpp"
 #include "csgd/model_registry.hpp"
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/problem.hpp"
 #include "numerics/problems/data_problem.hpp"
 #include "numerics/problems/synthetic_problem.hpp"
@@ -50,6 +51,11 @@ std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::ui
   if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
   const ModelEntry& entry = *ModelRegistry::find(spec.model);  // validate() checked the name
   if (!entry.data()) {
+    // The synthetic problem keeps every worker's b_i (built in double, stored in S).
+    require_fits_in_memory(static_cast<double>(N) * spec.dimension * static_cast<double>(sizeof(double) + sizeof(S)),
+                           "the synthetic problem's b_i",
+                           fmt::format("{} workers × dimension {} × {} bytes", N, spec.dimension,
+                                       sizeof(double) + sizeof(S)));
     if constexpr (std::is_same_v<S, float>) return entry.problem_float(spec, N, seed);
     else return entry.problem_double(spec, N, seed);
   }

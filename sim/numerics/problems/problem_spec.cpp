@@ -15,19 +15,29 @@ namespace csgd {
 
 void ProblemSpec::validate() const {
   require_one_of("model", model, ModelRegistry::names());
+  // Caps that keep every parameter count below 2^62 (no overflow in the models' size arithmetic);
+  // what is below them but still too large for memory is refused by the run's memory estimate.
+  constexpr int kMaxWidth = 1 << 24, kMaxLayers = 64, kMaxChannels = 1 << 16;
+  if (hidden.size() > kMaxLayers)
+    throw ValidationError("hidden", fmt::format("at most {} hidden layers, got {}", kMaxLayers, hidden.size()));
   for (std::size_t k = 0; k < hidden.size(); ++k)
-    if (hidden[k] < 1)
-      throw ValidationError("hidden", fmt::format("every layer width must be >= 1, got {} at position {}", hidden[k], k));
+    if (hidden[k] < 1 || hidden[k] > kMaxWidth)
+      throw ValidationError("hidden", fmt::format("every layer width must be in 1..{} (2^24), got {} at position {}",
+                                                  kMaxWidth, hidden[k], k));
   if (model == "cnn") {
     if (channels.empty()) throw ValidationError("channels", "the cnn needs at least one convolution stage");
+    if (channels.size() > 31)  // 2×2 pooling per stage: 31 halvings leave no pixel of any int-sized image
+      throw ValidationError("channels", fmt::format("at most 31 convolution stages, got {}", channels.size()));
     for (std::size_t k = 0; k < channels.size(); ++k)
-      if (channels[k] < 1)
-        throw ValidationError("channels", fmt::format("every stage's channel count must be >= 1, got {} at position {}",
-                                                      channels[k], k));
+      if (channels[k] < 1 || channels[k] > kMaxChannels)
+        throw ValidationError("channels", fmt::format("every stage's channel count must be in 1..{}, got {} at "
+                                                      "position {}",
+                                                      kMaxChannels, channels[k], k));
     if (!image_shape.empty() &&
-        (image_shape.size() != 3 || *std::min_element(image_shape.begin(), image_shape.end()) < 1))
-      throw ValidationError("image_shape", fmt::format("must be [channels, height, width], each >= 1, got [{}]",
-                                                       fmt::join(image_shape, ", ")));
+        (image_shape.size() != 3 || *std::min_element(image_shape.begin(), image_shape.end()) < 1 ||
+         *std::max_element(image_shape.begin(), image_shape.end()) > kMaxWidth))
+      throw ValidationError("image_shape", fmt::format("must be [channels, height, width], each in 1..{}, got [{}]",
+                                                       kMaxWidth, fmt::join(image_shape, ", ")));
   }
   require_non_negative("l2", l2);
   if (batch_size) require_at_least("batch_size", *batch_size, 1);

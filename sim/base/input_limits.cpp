@@ -1,0 +1,75 @@
+#include "csgd/input_limits.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "csgd/errors.hpp"
+#include "csgd/units.hpp"
+
+namespace csgd {
+namespace fs = std::filesystem;
+
+namespace {
+std::string_view kind_of(fs::file_type t) {
+  switch (t) {
+    case fs::file_type::directory: return "a directory";
+    case fs::file_type::character: return "a character device";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::fifo: return "a pipe";
+    case fs::file_type::socket: return "a socket";
+    default: return "not a regular file";
+  }
+}
+}  // namespace
+
+void require_regular_file(const fs::path& path, std::string_view what, std::uintmax_t max_bytes) {
+  std::error_code ec;
+  const fs::file_status s = fs::status(path, ec);
+  if (ec || s.type() == fs::file_type::not_found)
+    throw InputError(fmt::format("{}: cannot open {}: {}", path.string(), what,
+                                 ec ? ec.message() : std::string("no such file")));
+  if (s.type() != fs::file_type::regular)
+    throw InputError(fmt::format("{}: {} must be a regular file, but this is {}", path.string(), what,
+                                 kind_of(s.type())));
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot read {}: {}", path.string(), what, ec.message()));
+  if (size > max_bytes)
+    throw InputError(fmt::format("{}: {} has {}, more than the {} csgd reads", path.string(), what,
+                                 format_bytes(static_cast<double>(size)), format_bytes(static_cast<double>(max_bytes))));
+}
+
+std::string read_input_file(const fs::path& path, std::string_view what, std::uintmax_t max_bytes) {
+  require_regular_file(path, what, max_bytes);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open {}: {}", path.string(), what, std::strerror(errno)));
+  // Read up to max_bytes + 1 whatever the size said: the file may grow between the two looks.
+  std::string text;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes)
+      throw InputError(fmt::format("{}: {} is longer than the {} csgd reads", path.string(), what,
+                                   format_bytes(static_cast<double>(max_bytes))));
+  }
+  if (in.bad()) throw InputError(fmt::format("{}: read error in {}", path.string(), what));
+  return text;
+}
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
+}
+
+void require_fits_in_memory(double bytes, std::string_view what, std::string_view how) {
+  const std::uint64_t ram = physical_memory_bytes();
+  if (ram == 0 || bytes <= static_cast<double>(ram)) return;
+  throw InputError(fmt::format("{} would need about {} ({}), more than this machine's {} of memory", what,
+                               format_bytes(bytes), how, format_bytes(static_cast<double>(ram))));
+}
+
+}  // namespace csgd
