@@ -57,7 +57,7 @@ TEST_CASE("state that cannot fit in memory is refused with the estimate") {
   // The synthetic problem's b_i: 2^20 workers × 2^30 × 12 bytes, petabytes on any machine.
   refused(dry_run(tmp, kSynthetic, {"workers=1048576", "problem.dimension=1073741824"}),
           {"exp.yaml:2:", "problem", "would need about", "PB", "1048576 workers × dimension 1073741824",
-           "of memory"},
+           "of memory available"},
           tmp);
   // The workers' x_i and u_i of a 2^48-parameter MLP: located to `workers`.
   refused(dry_run(tmp, kFlowMlp, {"problem.hidden=[16777216,16777216]"}),
@@ -67,7 +67,7 @@ TEST_CASE("state that cannot fit in memory is refused with the estimate") {
           {"the generated dataset", "would need about"}, tmp);
   // The iid partition keeps every row per worker.
   refused(dry_run(tmp, kMlp, {"workers=1048576", "problem.dataset.samples=2000000"}),
-          {"the iid partition's row lists", "1048576 workers × 2000000 rows"}, tmp);
+          {"the iid partition's row lists", "1048576 workers × 2000000 rows × 2 lists"}, tmp);
 }
 
 TEST_CASE("model sizes whose parameter count could overflow are refused by their own rule") {

@@ -26,11 +26,13 @@ void require_regular_file(const std::filesystem::path& path, std::string_view wh
 std::string read_input_file(const std::filesystem::path& path, std::string_view what,
                             std::uintmax_t max_bytes = kMaxInputFileBytes);
 
-// This machine's physical memory in bytes (sysconf), or 0 when the system does not say.
-std::uint64_t physical_memory_bytes();
+// Memory that can be allocated now (MemAvailable of /proc/meminfo; physical memory where that is
+// missing), in bytes, or 0 when the system does not say.
+std::uint64_t available_memory_bytes();
 
 // Throws InputError when `bytes` (an estimate, computed in double so that it cannot overflow)
-// exceeds physical memory: "<what> would need about 1.2 TB (<how>), more than this machine's 25.2 GB".
+// exceeds available memory: "<what> would need about 1.2 TB (<how>), more than the 20.1 GB of
+// memory available".
 void require_fits_in_memory(double bytes, std::string_view what, std::string_view how);
 
 }  // namespace csgd

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -60,15 +61,22 @@ std::string read_input_file(const fs::path& path, std::string_view what, std::ui
   return text;
 }
 
-std::uint64_t physical_memory_bytes() {
+std::uint64_t available_memory_bytes() {
+  // MemAvailable: what can be allocated now without swapping (free memory plus reclaimable cache).
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key; meminfo >> key;) {
+    std::uint64_t kib = 0;
+    if (key == "MemAvailable:" && meminfo >> kib) return kib * 1024;
+    meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
 }
 
 void require_fits_in_memory(double bytes, std::string_view what, std::string_view how) {
-  const std::uint64_t ram = physical_memory_bytes();
+  const std::uint64_t ram = available_memory_bytes();
   if (ram == 0 || bytes <= static_cast<double>(ram)) return;
-  throw InputError(fmt::format("{} would need about {} ({}), more than this machine's {} of memory", what,
+  throw InputError(fmt::format("{} would need about {} ({}), more than the {} of memory available", what,
                                format_bytes(bytes), how, format_bytes(static_cast<double>(ram))));
 }
 

@@ -141,9 +141,10 @@ const bool registered = [] {
       .order = 1,
       .split = [](const PartitionRows& r, int N, const PartitionSpec&, Rng&) { return iid(r.y.size(), N); },
       .check = [](const PartitionRows& r, int N, const PartitionSpec&) {
-        require_fits_in_memory(static_cast<double>(N) * static_cast<double>(r.y.size()) * sizeof(std::uint32_t),
+        // Every worker keeps the full row list and its own shuffled order of it.
+        require_fits_in_memory(static_cast<double>(N) * static_cast<double>(r.y.size()) * 2 * sizeof(std::uint32_t),
                                "the iid partition's row lists",
-                               fmt::format("{} workers × {} rows × 4 bytes", N, r.y.size()));
+                               fmt::format("{} workers × {} rows × 2 lists × 4 bytes", N, r.y.size()));
       },
       .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec&) { return too_few_rows("iid", w, n, N); },
   });
