@@ -234,8 +234,9 @@ TEST_CASE("cnn settings and data shapes are refused with a reason") {
       {[](ProblemSpec& s) { s.image_shape = {1, 0, 28}; }, "image_shape"},
       {[](ProblemSpec& s) { s.hidden = {0}; }, "hidden"},
   };
-  for (const auto& [change, field] : cases) {
-    CAPTURE(field);
+  for (const auto& c : cases) {
+    const auto& [change, field] = c;
+    CAPTURE(c.second);  // CAPTURE is a lambda: clang 14 cannot capture a structured binding
     ProblemSpec s = cnn_spec({4}, {8}, false);
     change(s);
     try {

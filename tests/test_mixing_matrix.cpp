@@ -126,7 +126,8 @@ TEST_CASE("a line's spectrum matches the closed form 1/3 + 2/3·cos(πk/N)") {
 
 // Degree 4 everywhere (rows, cols ≥ 3): W = I − L/5, L the sum of two ring Laplacians.
 TEST_CASE("a torus's sqrt(rho) matches the closed form of two ring Laplacians") {
-  for (const auto& [rows, cols] : {std::pair{3, 3}, std::pair{3, 4}, std::pair{4, 5}}) {
+  for (const auto& shape : {std::pair{3, 3}, std::pair{3, 4}, std::pair{4, 5}}) {
+    const int rows = shape.first, cols = shape.second;  // not a structured binding: INFO captures them
     std::vector<double> eig;
     for (int a = 0; a < rows; ++a)
       for (int b = 0; b < cols; ++b)

@@ -128,8 +128,9 @@ TEST_CASE("a 3-D torus has 3·x·y·z links, degree six and the summed half-exte
 
 TEST_CASE("torus-3d is the torus with the most cubic sides: the same links as dims [x, y, z]") {
   const std::vector<std::pair<int, std::vector<int>>> cases = {{64, {4, 4, 4}}, {12, {2, 2, 3}}, {16, {2, 2, 4}}, {7, {1, 1, 7}}};
-  for (const auto& [N, dims] : cases) {
-    CAPTURE(N);
+  for (const auto& c : cases) {
+    const auto& [N, dims] = c;
+    CAPTURE(c.first);  // CAPTURE is a lambda: clang 14 cannot capture a structured binding
     TopologySpec preset = spec_named("torus-3d"), explicit_dims = spec_named("torus");
     explicit_dims.dims = dims;
     const PhysicalTopology a = build(preset, N), b = build(explicit_dims, N);

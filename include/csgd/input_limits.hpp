@@ -27,7 +27,8 @@ std::string read_input_file(const std::filesystem::path& path, std::string_view 
                             std::uintmax_t max_bytes = kMaxInputFileBytes);
 
 // Memory that can be allocated now (MemAvailable of /proc/meminfo; physical memory where that is
-// missing), in bytes, or 0 when the system does not say.
+// missing), lowered to the environment variable CSGD_MEMORY_LIMIT ("4GiB") when set; in bytes, or
+// 0 when the system does not say.
 std::uint64_t available_memory_bytes();
 
 // Throws InputError when `bytes` (an estimate, computed in double so that it cannot overflow)

@@ -1,6 +1,7 @@
 #include "csgd/input_limits.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -61,7 +62,8 @@ std::string read_input_file(const fs::path& path, std::string_view what, std::ui
   return text;
 }
 
-std::uint64_t available_memory_bytes() {
+namespace {
+std::uint64_t system_available_bytes() {
   // MemAvailable: what can be allocated now without swapping (free memory plus reclaimable cache).
   std::ifstream meminfo("/proc/meminfo");
   for (std::string key; meminfo >> key;) {
@@ -72,12 +74,26 @@ std::uint64_t available_memory_bytes() {
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   return pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page) : 0;
 }
+}  // namespace
+
+std::uint64_t available_memory_bytes() {
+  const std::uint64_t available = system_available_bytes();
+  // CSGD_MEMORY_LIMIT (e.g. "4GiB"): a batch job's share of the machine, or a fuzzer's RSS limit.
+  if (const char* limit = std::getenv("CSGD_MEMORY_LIMIT")) {
+    const auto bytes = parse_bytes(limit);
+    if (!bytes || !(*bytes > 0))
+      throw InputError(fmt::format("CSGD_MEMORY_LIMIT: '{}' is not a size such as 4GiB or 512MB", limit));
+    if (available == 0 || *bytes < static_cast<double>(available)) return static_cast<std::uint64_t>(*bytes);
+  }
+  return available;
+}
 
 void require_fits_in_memory(double bytes, std::string_view what, std::string_view how) {
   const std::uint64_t ram = available_memory_bytes();
   if (ram == 0 || bytes <= static_cast<double>(ram)) return;
-  throw InputError(fmt::format("{} would need about {} ({}), more than the {} of memory available", what,
-                               format_bytes(bytes), how, format_bytes(static_cast<double>(ram))));
+  throw InputError(fmt::format("{} would need about {} ({}), more than the {} of memory available{}", what,
+                               format_bytes(bytes), how, format_bytes(static_cast<double>(ram)),
+                               std::getenv("CSGD_MEMORY_LIMIT") ? " (CSGD_MEMORY_LIMIT)" : ""));
 }
 
 }  // namespace csgd

@@ -116,7 +116,9 @@ void bias_relu_max_pool2x2(const S* in, const S* bias, Index C, Index H, Index W
         S* q = out + o;
         PoolIndex* a = arg + o;
         // Branch-free (max and 0/1 arithmetic), so that GCC vectorises it without -fno-trapping-math.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
+#endif
         for (Index c = 0; c < C; ++c) {
           const S v0 = p00[c], v1 = p01[c], v2 = p10[c], v3 = p11[c];
           const S m01 = std::max(v0, v1), m23 = std::max(v2, v3);  // std::max keeps the first on ties
@@ -147,7 +149,9 @@ void bias_relu_max_pool2x2_backward(const S* out, const PoolIndex* arg, const S*
         const S* q = out + o;
         const S* g = grad_out + o;
         const PoolIndex* a = arg + o;
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
+#endif
         for (Index c = 0; c < C; ++c) {
           const S v = q[c] > S(0) ? g[c] : S(0);
           const PoolIndex k = a[c];
