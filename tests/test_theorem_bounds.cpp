@@ -67,6 +67,41 @@ TEST_CASE("Corollaries 1 and 2 prescribe gamma = sqrt(N/T) and the largest inter
   CHECK(c.rounds_identical == doctest::Approx(1e6));  // ⌊1.473⌋ = 1: every iteration
 }
 
+TEST_CASE("Corollary 1's stated T does not imply Theorem 1's step-size condition: at beta = 0.9 it binds") {
+  BoundInputs in = example();  // L = 2, N = 8
+  in.beta = 0.9;
+  const CorollaryPrescription c = corollary_prescription(in);
+  CHECK(c.T_min_corollary1 == doctest::Approx(3600 * 4 * 8));   // 36L²N/(1−β)² = 3,600·L²N
+  CHECK(c.T_min_theorem_gamma == doctest::Approx(36100 * 4 * 8));  // ((1+β)/(1−β)²)²·L²N = 36,100·L²N
+  CHECK(c.T_min_corollary1_exact() == c.T_min_theorem_gamma);
+  // At exactly that T, γ = √(N/T) meets Theorem 1's condition with equality.
+  in.T = static_cast<std::int64_t>(std::ceil(c.T_min_theorem_gamma)) + 1;
+  in.gamma = std::sqrt(8.0 / static_cast<double>(in.T));
+  CHECK(algorithm1_bound(in).gamma_condition.holds());
+  in.T -= 1000;
+  in.gamma = std::sqrt(8.0 / static_cast<double>(in.T));
+  CHECK_FALSE(algorithm1_bound(in).gamma_condition.holds());
+  // Small β: Corollary 1's own 36L²N/(1−β)² binds (β = 0.5: 144·L²N against 36·L²N).
+  in.beta = 0.5;
+  const CorollaryPrescription small = corollary_prescription(in);
+  CHECK(small.T_min_corollary1_exact() == small.T_min_corollary1);
+  // Option II (Theorem 2): (1+β³) in place of (1+β).
+  in.beta = 0.9;
+  in.nesterov = true;
+  CHECK(corollary_prescription(in).T_min_theorem_gamma == doctest::Approx(std::pow(1.729 / 0.01, 2) * 4 * 8));
+}
+
+TEST_CASE("Corollary 3's stated T implies Theorem 3's step-size condition at gamma = sqrt(N/T)") {
+  for (const double sqrt_rho : {0.1, 0.5, 0.9, 0.99}) {
+    const Algorithm2Conditions a = algorithm2_conditions(example(), sqrt_rho);
+    CHECK(a.T_min_corollary3 >= a.T_min_theorem3_gamma);
+    BoundInputs in = example();
+    in.T = static_cast<std::int64_t>(std::ceil(a.T_min_theorem3_gamma)) + 1;
+    in.gamma = std::sqrt(in.N / static_cast<double>(in.T));
+    CHECK(algorithm2_conditions(in, sqrt_rho).gamma_condition.holds());
+  }
+}
+
 TEST_CASE("Theorem 3's step size shrinks with the spectral gap") {
   const Algorithm2Conditions a = algorithm2_conditions(example(), 0.8);
   // min{0.25·0.04/12, 0.5·0.2/8} = min{8.33e-4, 0.0125}

@@ -144,17 +144,20 @@ int bound_command(int argc, const char* const* argv) {
                    {"drift_noise", b.drift_noise_term}, {"heterogeneity", b.heterogeneity_term},
                    {"total", b.total()}}},
         {"corollaries", {{"gamma", cp.gamma}, {"T_min_corollary1", cp.T_min_corollary1},
+                         {"T_min_theorem_gamma", cp.T_min_theorem_gamma},
+                         {"T_min_corollary1_with_gamma_condition", cp.T_min_corollary1_exact()},
                          {"T_min_corollary2", cp.T_min_corollary2}, {"I_max_kappa_zero", cp.I_max_identical},
                          {"I_max_kappa_nonzero", cp.I_max_non_identical}, {"rounds_kappa_zero", cp.rounds_identical},
                          {"rounds_kappa_nonzero", cp.rounds_non_identical}}}};
     if (a2)
       j["theorem3"] = {{"sqrt_rho", a2->sqrt_rho}, {"condition", cond(a2->gamma_condition)},
-                       {"T_min_corollary3", a2->T_min_corollary3}};
+                       {"T_min_corollary3", a2->T_min_corollary3}, {"T_min_theorem3_gamma", a2->T_min_theorem3_gamma}};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
 
   const double total = b.total();
+  const auto holds = [&](double T_min) { return static_cast<double>(in.T) >= T_min ? "holds" : "VIOLATED"; };
   std::cout << fmt::format("Theorem {} (Algorithm 1, Option {}): L = {}, σ = {}, κ = {}, β = {}, γ = {}, I = {}, N = {}, "
                            "T = {}, f(x̄⁰) − f* = {}\n",
                            in.nesterov ? 2 : 1, in.nesterov ? "II, Nesterov" : "I, Polyak", in.L, in.sigma, in.kappa,
@@ -171,18 +174,31 @@ int bound_command(int argc, const char* const* argv) {
                            percent(b.heterogeneity_term, total))
             << fmt::format("    total                    {:.6g}\n", total)
             << fmt::format("Corollaries 1–2: γ = √(N/T) = {:.6g}\n", cp.gamma)
-            << fmt::format("  Corollary 1 (I = 1) needs T ≥ 36L²N/(1−β)² = {:.6g}: {}\n", cp.T_min_corollary1,
-                           static_cast<double>(in.T) >= cp.T_min_corollary1 ? "holds" : "VIOLATED")
-            << fmt::format("  Corollary 2 needs T ≥ (1+β)²L²N/(1−β)⁴ = {:.6g}: {}\n", cp.T_min_corollary2,
-                           static_cast<double>(in.T) >= cp.T_min_corollary2 ? "holds" : "VIOLATED")
+            << fmt::format("  Theorem {}'s {} at γ = √(N/T) needs T ≥ {} = {:.6g}: {}\n", in.nesterov ? 2 : 1,
+                           b.gamma_condition.rule, in.nesterov ? "((1+β³)L/(1−β)²)²N" : "((1+β)L/(1−β)²)²N",
+                           cp.T_min_theorem_gamma, holds(cp.T_min_theorem_gamma))
+            << fmt::format("  Corollary 1 (I = 1) states T ≥ 36L²N/(1−β)² = {:.6g}: {}; with the γ condition it "
+                           "needs T ≥ {:.6g} ({} binds): {}\n",
+                           cp.T_min_corollary1, holds(cp.T_min_corollary1), cp.T_min_corollary1_exact(),
+                           cp.T_min_theorem_gamma > cp.T_min_corollary1 ? "the γ condition" : "36L²N/(1−β)²",
+                           holds(cp.T_min_corollary1_exact()))
+            << fmt::format("  Corollary 2 states T ≥ (1+β)²L²N/(1−β)⁴ = {:.6g}: {}{}\n", cp.T_min_corollary2,
+                           holds(cp.T_min_corollary2),
+                           std::abs(cp.T_min_corollary2 - cp.T_min_theorem_gamma) <= 1e-12 * cp.T_min_corollary2
+                               ? " (the γ condition itself)"
+                           : cp.T_min_corollary2 > cp.T_min_theorem_gamma
+                               ? " (it implies the γ condition)"
+                               : fmt::format("; the γ condition needs T ≥ {:.6g}: {}", cp.T_min_theorem_gamma,
+                                             holds(cp.T_min_theorem_gamma)))
             << fmt::format("  κ = 0: I ≤ (1−β)/(6L)·√T/N^(3/2) = {:.6g} → {:.6g} communication rounds\n",
                            cp.I_max_identical, cp.rounds_identical)
             << fmt::format("  κ ≠ 0: I ≤ (1−β)/(6L)·T^(1/4)/N^(3/4) = {:.6g} → {:.6g} communication rounds\n",
                            cp.I_max_non_identical, cp.rounds_non_identical);
   if (a2)
-    std::cout << fmt::format("Theorem 3 (Algorithm 2), √ρ = {}:\n  {}\n  Corollary 3 needs T ≥ {:.6g}: {}\n", a2->sqrt_rho,
-                             verdict(a2->gamma_condition), a2->T_min_corollary3,
-                             static_cast<double>(in.T) >= a2->T_min_corollary3 ? "holds" : "VIOLATED");
+    std::cout << fmt::format("Theorem 3 (Algorithm 2), √ρ = {}:\n  {}\n  Corollary 3 states T ≥ {:.6g}: {} (it "
+                             "implies Theorem 3's γ condition at γ = √(N/T), which needs T ≥ {:.6g}: {})\n",
+                             a2->sqrt_rho, verdict(a2->gamma_condition), a2->T_min_corollary3,
+                             holds(a2->T_min_corollary3), a2->T_min_theorem3_gamma, holds(a2->T_min_theorem3_gamma));
   return 0;
 }
 

@@ -2,7 +2,12 @@
 // them in order and keeps the sweep's combined CSV current after each run.
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
+#include <span>
 #include <variant>
+
+#include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 
@@ -69,7 +74,10 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   setup.collective = cluster.collective;
   setup.N = c.N;
   setup.seed = c.seed;
-  if (c.timing.compute.measured_factor) setup.measured_step_s = measure_step_seconds(*run.problem, c.seed);
+  // Measured on a problem of its own: a gradient draws a batch, which would move worker 0's
+  // sampler and change the run's numerics (a timing key must not).
+  if (c.timing.compute.measured_factor)
+    setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, c.N, c.seed), c.seed);
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
   if (options.trace) {
     run.trace = std::make_unique<TraceRecorder>();
@@ -77,6 +85,41 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   }
   run.clock = located(plan, "timing", [&] { return make_cluster_clock(c.timing, setup); });
   return run;
+}
+
+// Runs whose numerics are the same bits: the same configuration apart from `timing:` — read by
+// the clock alone — and the same W (under the flow model, `mixing: auto` or `network` takes W
+// from the topology, a timing key). The key is the resolved configuration without `timing:`,
+// plus W's entries.
+template <class S> std::string numerics_key(const PreparedRun<S>& run) {
+  YAML::Node config = YAML::Load(run.plan->resolved_yaml);
+  config.remove("timing");
+  YAML::Emitter out;
+  out << config;
+  std::string key = out.c_str();
+  if (const MixingMatrix* W = run.algorithm->mixing())
+    for (const auto& row : W->in_weights)
+      for (const auto& [j, w] : row) key += fmt::format("|{}:{:a}", j, w);
+  return key;
+}
+
+// Groups of runs trained once each (in the order of their first run); each run alone for
+// --timing-only, which trains nothing.
+std::vector<std::vector<std::size_t>> training_groups(const ExperimentPlan& plan, const std::vector<AnyRun>& runs,
+                                                      bool timing_only) {
+  std::vector<std::vector<std::size_t>> groups;
+  std::map<std::string, std::size_t> group_of;
+  for (std::size_t k = 0; k < plan.runs.size(); ++k) {
+    if (timing_only) {
+      groups.push_back({k});
+      continue;
+    }
+    const std::string key = std::visit([](const auto& run) { return numerics_key(run); }, runs[k]);
+    const auto [it, fresh] = group_of.emplace(key, groups.size());
+    if (fresh) groups.emplace_back();
+    groups[it->second].push_back(k);
+  }
+  return groups;
 }
 
 }  // namespace
@@ -126,36 +169,55 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir / rp.run_name, options.force);
   if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();
-  std::string combined;
-  if (sweep) combined = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());
-  std::vector<RunResult> results;
-  for (auto& any : runs) {
-    RunResult result = std::visit(
-        [&](auto& run) {
-          // RFC 4180 quoting: run names and list values contain commas.
-          std::string prefix = csv_field(run.plan->run_name);
-          for (const auto& kv : run.plan->swept) prefix.append(1, ',').append(csv_field(kv.second));
-          const auto on_row = [&](const MetricsRow& row) {
-            if (sweep) combined += prefix + "," + row.csv() + "\n";
-          };
-          const auto dir = options.out_dir / run.plan->run_name;
+  std::vector<std::string> sweep_rows(plan.runs.size());  // each run's lines of sweep.csv
+  const auto write_sweep_csv = [&] {
+    std::string text = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());
+    for (const std::string& rows : sweep_rows) text += rows;  // plan order, whatever order the runs took
+    write_file_atomically(options.out_dir / "sweep.csv", text);
+  };
+  std::vector<std::optional<RunResult>> done(plan.runs.size());
+  for (const std::vector<std::size_t>& group : training_groups(plan, runs, options.timing_only)) {
+    std::vector<RunResult> group_results = std::visit(
+        [&](auto& first) {
+          using Run = std::remove_reference_t<decltype(first)>;
+          std::vector<RunOutput<typename Run::Scalar>> outputs;
+          for (const std::size_t k : group) {
+            const RunPlan& rp = plan.runs[k];
+            // RFC 4180 quoting: run names and list values contain commas.
+            std::string prefix = csv_field(rp.run_name);
+            for (const auto& kv : rp.swept) prefix.append(1, ',').append(csv_field(kv.second));
+            outputs.push_back({&std::get<Run>(runs[k]), options.out_dir / rp.run_name,
+                               [&sweep_rows, k, prefix, sweep](const MetricsRow& row) {
+                                 if (sweep) sweep_rows[k] += prefix + "," + row.csv() + "\n";
+                               }});
+          }
           try {
-            return options.timing_only ? simulate_timing(run, dir, options, on_row) : train(run, dir, options, on_row);
+            if (!options.timing_only) return train(std::span(outputs), options);
+            const RunOutput<typename Run::Scalar>& o = outputs.front();
+            return std::vector<RunResult>{simulate_timing(*o.run, o.dir, options, o.on_row)};
           } catch (const OutputError& e) {
-            mark_run_failed(dir, e.what());
+            for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
             throw;
-          } catch (const std::filesystem::filesystem_error& e) {  // creating the run folder
-            mark_run_failed(dir, e.what());
-            throw OutputError(fmt::format("{}cannot write {}: {}", e.code() == std::errc::no_space_on_device ? "disk full: " : "",
+          } catch (const std::filesystem::filesystem_error& e) {  // creating a run folder
+            for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
+            throw OutputError(fmt::format("{}cannot write {}: {}",
+                                          e.code() == std::errc::no_space_on_device ? "disk full: " : "",
                                           e.path1().string(), e.code().message()));
           }
         },
-        any);
-    if (sweep) write_file_atomically(options.out_dir / "sweep.csv", combined);
-    if (options.on_run_done) options.on_run_done(result);
-    results.push_back(std::move(result));
-    if (results.back().status == RunStatus::interrupted) break;
+        runs[group.front()]);
+    if (sweep) write_sweep_csv();
+    bool interrupted = false;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (options.on_run_done) options.on_run_done(group_results[i]);
+      interrupted = interrupted || group_results[i].status == RunStatus::interrupted;
+      done[group[i]] = std::move(group_results[i]);
+    }
+    if (interrupted) break;
   }
+  std::vector<RunResult> results;
+  for (auto& r : done)
+    if (r) results.push_back(std::move(*r));
   return results;
 }
 

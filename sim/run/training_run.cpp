@@ -103,22 +103,17 @@ std::vector<WorkerState<S>> initial_workers(const Problem<S>& problem, const Alg
   return workers;
 }
 
-// Evaluation points: the metrics of x̄, appended to metrics.csv and kept for the summary.
+// The model's metrics of x̄ (losses, accuracy, ‖∇f‖², consensus): computed once per evaluation
+// point, whatever the number of clocks the training drives.
 template <class S>
-class Recorder {
+class Probe {
  public:
-  Recorder(const std::filesystem::path& csv_file, const std::function<void(const MetricsRow&)>& on_row)
-      : csv_(csv_file, MetricsRow::csv_header()), on_row_(on_row) {}
-
-  // Metrics of x̄ after `ledger.t` iterations (or R, for Remark 2's output, with a ledger at R).
-  MetricsRow evaluate(std::span<const WorkerState<S>> workers, const Problem<S>& problem, const RunLedger& ledger,
-                      const RunSchedule& plan, const ClusterClock& clock, double gamma, bool with_grad_norm,
-                      Clock::time_point start) {
+  MetricsRow measure(std::span<const WorkerState<S>> workers, const Problem<S>& problem, bool with_grad_norm) {
     const auto t0 = Clock::now();
     node_average(workers, &WorkerState<S>::x, xbar_);
     node_average(workers, &WorkerState<S>::u, ubar_);
     const Evaluation e = problem.evaluate(view(std::as_const(xbar_)), EvalOptions{with_grad_norm});
-    MetricsRow row = ledger.row(plan, static_cast<int>(workers.size()), clock, gamma, 0);
+    MetricsRow row;
     row.train_loss = e.train_loss;
     row.train_accuracy = e.train_accuracy;
     row.test_loss = e.test_loss;
@@ -126,10 +121,35 @@ class Recorder {
     row.grad_norm_sq = e.grad_norm_sq;
     row.consensus_x = consensus_distance(workers, &WorkerState<S>::x, xbar_);
     row.consensus_u = consensus_distance(workers, &WorkerState<S>::u, ubar_);
-    row.wall_s = seconds_since(start);
     evaluate_s += seconds_since(t0);
     return row;
   }
+
+  double evaluate_s = 0;
+
+ private:
+  Vector<S> xbar_, ubar_;
+};
+
+// A measured row with one clock's timing columns: the row that clock's metrics.csv gets.
+MetricsRow with_timing(const MetricsRow& model, const RunLedger& ledger, const RunSchedule& plan, int N,
+                       const ClusterClock& clock, double gamma, double wall_s) {
+  MetricsRow row = ledger.row(plan, N, clock, gamma, wall_s);
+  row.train_loss = model.train_loss;
+  row.train_accuracy = model.train_accuracy;
+  row.test_loss = model.test_loss;
+  row.test_accuracy = model.test_accuracy;
+  row.grad_norm_sq = model.grad_norm_sq;
+  row.consensus_x = model.consensus_x;
+  row.consensus_u = model.consensus_u;
+  return row;
+}
+
+// Evaluation points of one run: appended to its metrics.csv and kept for its summary.
+class Recorder {
+ public:
+  Recorder(const std::filesystem::path& csv_file, std::function<void(const MetricsRow&)> on_row)
+      : csv_(csv_file, MetricsRow::csv_header()), on_row_(std::move(on_row)) {}
 
   void record(const MetricsRow& row) {
     csv_.append(row.csv());
@@ -140,24 +160,22 @@ class Recorder {
   }
 
   std::optional<MetricsRow> last, best_loss, best_accuracy;
-  double evaluate_s = 0;
 
  private:
   MetricsCsv csv_;
-  const std::function<void(const MetricsRow&)>& on_row_;
-  Vector<S> xbar_, ubar_;
+  std::function<void(const MetricsRow&)> on_row_;
 };
 
 // Wall-clock profile of the training loop (summary.json "profile_s").
 struct Profile {
-  double gradient_s = 0, communicate_s = 0;
+  double gradient_s = 0, communicate_s = 0, evaluate_s = 0;
 };
 
 // summary.json of a training run: the shared fields plus the model's, the algorithm's and the
 // recorder's.
 template <class S>
 nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& plan, const RunLedger& ledger,
-                                const Recorder<S>& recorder, const Profile& profile, double mean_grad_norm_sq,
+                                const Recorder& recorder, const Profile& profile, double mean_grad_norm_sq,
                                 const nlohmann::json& random_iterate, const std::string& stop_reason,
                                 const char* status, double wall_s) {
   const ExperimentConfig& c = run.plan->config;
@@ -185,7 +203,7 @@ nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& pl
                                         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism))},
       {"profile_s", {{"gradient_and_local_step", profile.gradient_s},
                      {"communicate", profile.communicate_s},
-                     {"evaluate", recorder.evaluate_s},
+                     {"evaluate", profile.evaluate_s},
                      {"total", wall_s}}},
   });
   if (recorder.last) s["final"] = recorder.last->json();
@@ -204,57 +222,89 @@ nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& pl
 
 }  // namespace
 
+namespace {
+
+// One run of a training group: its own clock, schedule, ledger and files; the numerics are shared.
 template <class S>
-RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
-                const std::function<void(const MetricsRow&)>& on_row) {
-  const RunPlan& rp = *run.plan;
-  const ExperimentConfig& c = rp.config;
-  Problem<S>& problem = *run.problem;
-  const Algorithm<S>& algorithm = *run.algorithm;
-  ClusterClock& clock = *run.clock;
-  const RunSchedule plan = make_run_schedule(c, problem);
+struct Member {
+  Member(RunOutput<S>& out)
+      : run(*out.run), dir(out.dir), c(run.plan->config), plan(make_run_schedule(c, *run.problem)),
+        schedule(make_schedule(*run.problem, *run.algorithm, c.N, plan.model_bytes)), on_row(out.on_row) {}
+
+  PreparedRun<S>& run;
+  std::filesystem::path dir;
+  const ExperimentConfig& c;
+  RunSchedule plan;
+  Schedule schedule;
+  std::function<void(const MetricsRow&)> on_row;
+  RunLedger ledger;
+  std::optional<Recorder> recorder;
+  nlohmann::json random_iterate;
+};
+
+}  // namespace
+
+template <class S>
+std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options) {
+  // The first run's problem and algorithm do the numerics for all: the runs of a group differ
+  // only in what the clock sees (timing keys), so their numerics are the same bits.
+  PreparedRun<S>& lead = *outputs.front().run;
+  const ExperimentConfig& c = lead.plan->config;
+  Problem<S>& problem = *lead.problem;
+  const Algorithm<S>& algorithm = *lead.algorithm;
+  std::vector<Member<S>> members(outputs.begin(), outputs.end());
+  const RunSchedule& plan = members.front().plan;  // T, evaluation points, epochs: the same for all
   const auto start = Clock::now();
 
-  std::filesystem::create_directories(dir);
-  RunLedger ledger;
-  // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
-  write_file_atomically(dir / "summary.json",
-                        ledger.summary(rp, plan, clock, run.topology.get(), "running", 0).dump(2) + "\n");
-  write_file_atomically(dir / "config.resolved.yaml", rp.resolved_yaml);
-  Recorder<S> recorder(dir / "metrics.csv", on_row);
+  for (Member<S>& m : members) {
+    std::filesystem::create_directories(m.dir);
+    // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
+    write_file_atomically(m.dir / "summary.json",
+                          m.ledger.summary(*m.run.plan, m.plan, *m.run.clock, m.run.topology.get(), "running", 0).dump(2) +
+                              "\n");
+    write_file_atomically(m.dir / "config.resolved.yaml", m.run.plan->resolved_yaml);
+    m.recorder.emplace(m.dir / "metrics.csv", m.on_row);
+  }
   std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, c.N, c.seed);
   const std::span<const WorkerState<S>> ws(workers);
-  const Eigen::Index m = problem.dimension();
-  tbb::enumerable_thread_specific<Vector<S>> gradients([m] { return Vector<S>(m); });  // scratch per thread
-  const bool parallel_workers = static_cast<double>(m) * c.N >= 65536;  // same bits either way
-  const Schedule schedule = make_schedule(problem, algorithm, c.N, plan.model_bytes);
+  const Eigen::Index dim = problem.dimension();
+  tbb::enumerable_thread_specific<Vector<S>> gradients([dim] { return Vector<S>(dim); });  // scratch per thread
+  const bool parallel_workers = static_cast<double>(dim) * c.N >= 65536;  // same bits either way
 
-  std::int64_t& t = ledger.t;
+  std::int64_t t = 0;
   double gamma = 0, mean_grad_norm_sq = 0;
   Profile profile;
+  Probe<S> probe;
   Vector<S> xbar;
-  nlohmann::json random_iterate;
   std::string stop_reason = "iterations";
   RunStatus status = RunStatus::completed;
+  // Measures x̄ once and records the row of every clock; returns the model's part.
   const auto evaluate = [&](bool with_grad_norm) {
-    return recorder.evaluate(ws, problem, ledger, plan, clock, gamma, with_grad_norm, start);
+    const MetricsRow model = probe.measure(ws, problem, with_grad_norm);
+    const double wall = seconds_since(start);
+    for (Member<S>& m : members) m.recorder->record(with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, wall));
+    return model;
   };
-  const auto write_summary = [&](const char* status_text) {
-    write_file_atomically(dir / "summary.json", training_summary(run, plan, ledger, recorder, profile, mean_grad_norm_sq,
-                                                                 random_iterate, stop_reason, status_text,
-                                                                 seconds_since(start))
-                                                    .dump(2) + "\n");
+  const auto write_summaries = [&](const char* status_text) {
+    profile.evaluate_s = probe.evaluate_s;
+    for (Member<S>& m : members)
+      write_file_atomically(m.dir / "summary.json",
+                            training_summary(m.run, m.plan, m.ledger, *m.recorder, profile, mean_grad_norm_sq,
+                                             m.random_iterate, stop_reason, status_text, seconds_since(start))
+                                    .dump(2) +
+                                "\n");
   };
 
-  write_summary("running");
-  recorder.record(evaluate(plan.grad_norm));
+  write_summaries("running");
+  evaluate(plan.grad_norm);
   auto last_progress = Clock::now();
   for (t = 1; t <= plan.T; ++t) {
     if (t - 1 == plan.R) {  // Remark 2: x̄^(R) with R uniform in {0..T−1}, before step R+1 changes it
-      RunLedger at_R = ledger;
-      at_R.t = plan.R;
-      random_iterate = recorder.evaluate(ws, problem, at_R, plan, clock, gamma, true, start).json();
-      random_iterate["R"] = plan.R;
+      const MetricsRow model = probe.measure(ws, problem, true);
+      for (Member<S>& m : members) {
+        m.random_iterate = with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, seconds_since(start)).json();
+        m.random_iterate["R"] = plan.R;
+      }
     }
     gamma = learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     if (plan.track_mean_grad_norm) {  // ||∇f(x̄^(t−1))||², for t−1 = 0..T−1
@@ -277,18 +327,21 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
       for (int i = 0; i < c.N; ++i) step_worker(i);
     }
     profile.gradient_s += seconds_since(t0);
-    if (algorithm.round_after(t, plan.model_bytes)) {
+    const bool round = algorithm.round_after(t, plan.model_bytes).has_value();
+    if (round) {
       t0 = Clock::now();
       algorithm.communicate(workers);
       profile.communicate_s += seconds_since(t0);
-      ++ledger.rounds;
     }
-    ledger.add(clock.advance(t, schedule));
+    for (Member<S>& m : members) {  // every clock charges the same iteration its own way
+      m.ledger.t = t;
+      if (round) ++m.ledger.rounds;
+      m.ledger.add(m.run.clock->advance(t, m.schedule));
+    }
 
     const bool interrupted = options.interrupt && options.interrupt->load();
     if (non_finite || interrupted || t % plan.eval_every == 0 || t == plan.T) {
       const MetricsRow row = evaluate(plan.grad_norm);
-      recorder.record(row);
       if (non_finite || !finite(row)) {
         status = RunStatus::diverged;
         stop_reason = "diverged";
@@ -307,9 +360,10 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
     if (options.progress && seconds_since(last_progress) > 0.25) {
       last_progress = Clock::now();
       const double elapsed = seconds_since(start);
+      const Recorder& r = *members.front().recorder;
       std::fprintf(stderr, "\r  it %lld/%lld  epoch %.2f  loss %.4g  ETA %s     ", static_cast<long long>(t),
                    static_cast<long long>(plan.T), static_cast<double>(t) / std::max(plan.iterations_per_epoch, 1e-300),
-                   recorder.last ? recorder.last->train_loss.value_or(0.0) : 0.0,
+                   r.last ? r.last->train_loss.value_or(0.0) : 0.0,
                    format_duration(elapsed / static_cast<double>(t) * static_cast<double>(plan.T - t)).c_str());
     }
   }
@@ -317,31 +371,38 @@ RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const Run
   if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
 
   node_average(ws, &WorkerState<S>::x, xbar);
-  write_npy(dir / "model.npy", view(std::as_const(xbar)));
-  if (run.trace) write_file_atomically(dir / "trace.json", run.trace->chrome_json());
-  write_summary(to_string(status));
+  for (Member<S>& m : members) {
+    write_npy(m.dir / "model.npy", view(std::as_const(xbar)));
+    if (m.run.trace) write_file_atomically(m.dir / "trace.json", m.run.trace->chrome_json());
+  }
+  write_summaries(to_string(status));
 
-  const MetricsRow& f = *recorder.last;
-  RunResult result{rp.run_name, status, dir, {}, stop_reason, t, ledger.rounds, clock.now_s(), f.train_loss,
-                   f.test_accuracy};
-  std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
-  if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
-  if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
-  result.report = fmt::format(
-      "{} [{}]: {} after {} iterations{}\n  simulated {} ({} compute, {} communication), {} rounds, {} sent; "
-      "wall {:.1f} s\n",
-      rp.run_name, to_string(status), metrics, t,
-      plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
-                                    : std::string(),
-      format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
-      format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), ledger.rounds, format_bytes(ledger.bytes_total),
-      seconds_since(start));
-  return result;
+  std::vector<RunResult> results;
+  for (Member<S>& m : members) {
+    const RunPlan& rp = *m.run.plan;
+    const ClusterClock& clock = *m.run.clock;
+    const MetricsRow& f = *m.recorder->last;
+    RunResult result{rp.run_name, status, m.dir, {}, stop_reason, t, m.ledger.rounds, clock.now_s(), f.train_loss,
+                     f.test_accuracy};
+    std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
+    if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
+    if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
+    result.report = fmt::format(
+        "{} [{}]: {} after {} iterations{}\n  simulated {} ({} compute, {} communication), {} rounds, {} sent; "
+        "wall {:.1f} s{}\n",
+        rp.run_name, to_string(status), metrics, t,
+        plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
+                                      : std::string(),
+        format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
+        format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), m.ledger.rounds,
+        format_bytes(m.ledger.bytes_total), seconds_since(start),
+        members.size() > 1 ? fmt::format(" (one training for {} clocks)", members.size()) : std::string());
+    results.push_back(std::move(result));
+  }
+  return results;
 }
 
-template RunResult train<float>(PreparedRun<float>&, const std::filesystem::path&, const RunOptions&,
-                                const std::function<void(const MetricsRow&)>&);
-template RunResult train<double>(PreparedRun<double>&, const std::filesystem::path&, const RunOptions&,
-                                 const std::function<void(const MetricsRow&)>&);
+template std::vector<RunResult> train<float>(std::span<RunOutput<float>>, const RunOptions&);
+template std::vector<RunResult> train<double>(std::span<RunOutput<double>>, const RunOptions&);
 
 }  // namespace csgd

@@ -5,6 +5,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "csgd/algorithm.hpp"
 #include "csgd/problem.hpp"
@@ -16,6 +18,7 @@ namespace csgd {
 
 template <class S>
 struct PreparedRun {
+  using Scalar = S;
   const RunPlan* plan = nullptr;
   std::unique_ptr<Problem<S>> problem;
   std::unique_ptr<Algorithm<S>> algorithm;
@@ -37,11 +40,20 @@ struct RunSchedule {
 };
 template <class S> RunSchedule make_run_schedule(const ExperimentConfig& c, const Problem<S>& problem);
 
-// Trains and writes dir/{config.resolved.yaml, metrics.csv, summary.json, model.npy}.
-// `on_row` sees every metrics row (for the sweep's combined CSV).
+// Where one run's files go; `on_row` sees every metrics row (for the sweep's combined CSV).
 template <class S>
-RunResult train(PreparedRun<S>& run, const std::filesystem::path& dir, const RunOptions& options,
-                const std::function<void(const MetricsRow&)>& on_row);
+struct RunOutput {
+  PreparedRun<S>* run = nullptr;
+  std::filesystem::path dir;
+  std::function<void(const MetricsRow&)> on_row;
+};
+
+// Trains once for a group of runs whose numerics are the same (they differ only in timing keys;
+// see experiment_runner.cpp) and drives every run's clock from the same iterations. Writes each
+// run's dir/{config.resolved.yaml, metrics.csv, summary.json, model.npy}: the same bytes as
+// training that run alone, apart from wall times. Results in the order of `outputs`.
+template <class S>
+std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options);
 
 // --timing-only: advances the clock through the run's schedule and writes the timing columns.
 template <class S>

@@ -45,6 +45,8 @@ CorollaryPrescription corollary_prescription(const BoundInputs& in) {
   c.gamma = std::sqrt(N / T);
   c.T_min_corollary1 = 36 * L * L * N / ((1 - b) * (1 - b));
   c.T_min_corollary2 = (1 + b) * (1 + b) * L * L * N / std::pow(1 - b, 4);
+  const double limit_times_L = in.nesterov ? (1 + b * b * b) : (1 + b);  // γ ≤ (1−β)²/(L·this)
+  c.T_min_theorem_gamma = std::pow(limit_times_L * L / ((1 - b) * (1 - b)), 2) * N;
   c.I_max_identical = (1 - b) / (6 * L) * std::sqrt(T) / std::pow(N, 1.5);
   c.I_max_non_identical = (1 - b) / (6 * L) * std::pow(T, 0.25) / std::pow(N, 0.75);
   const auto rounds = [T](double I_max) { return I_max >= 1 ? T / std::floor(I_max) : T; };
@@ -63,6 +65,8 @@ Algorithm2Conditions algorithm2_conditions(const BoundInputs& in, double sqrt_rh
                        in.gamma};
   a.T_min_corollary3 = std::max(36 * N * L * L / (std::pow(1 - b, 4) * std::pow(gap, 4)),
                                 32 * N * L * L / ((1 - b) * (1 - b) * gap * gap));
+  a.T_min_theorem3_gamma = std::max(36 * N * L * L / (std::pow(1 - b, 4) * std::pow(gap, 4)),
+                                    16 * N * L * L / ((1 - b) * (1 - b) * gap * gap));
   return a;
 }
 
