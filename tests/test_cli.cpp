@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/run_csgd.hpp"
+#include "support/test_paths.hpp"
 
 using csgd::testing::read_file;
 using csgd::testing::write_file;
@@ -126,7 +127,7 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   CHECK(run("bound " + common + " --beta 1", tmp).code == 2);
   CHECK(run("bound --L 0 --sigma 3 --kappa 0.5 --gamma 0.01 --N 8 --T 1000 --f0 10 --beta 0.5", tmp).code == 2);
   CHECK(run("bound --L 2 --sigma 3 --kappa 0.5 --gamma 0.01 --N 8 --T 0 --f0 10 --beta 0.5", tmp).code == 2);
-  const auto from = run("bound --from " + std::string(CSGD_SOURCE_DIR) + "/experiments/theory/theorem-bounds.yaml", tmp);
+  const auto from = run("bound --from " + csgd::testing::source_dir() + "/experiments/theory/theorem-bounds.yaml", tmp);
   CHECK(from.code == 0);
   CHECK(from.out.find("L = 9") != std::string::npos);
 }

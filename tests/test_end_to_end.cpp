@@ -10,6 +10,7 @@
 
 #include "csgd/runner.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 using namespace csgd;
 using csgd::testing::read_file;
@@ -34,7 +35,7 @@ void run_with_threads(const ExperimentPlan& plan, const std::filesystem::path& o
 
 TEST_CASE("the quickstart on a reduced budget lifts test accuracy well above chance") {
   testing::TempDir tmp;
-  const auto plan = load_experiment(std::string(CSGD_SOURCE_DIR) + "/experiments/quickstart.yaml",
+  const auto plan = load_experiment(csgd::testing::source_dir() + "/experiments/quickstart.yaml",
                                     {"stop.epochs=0.3", "eval.every_epochs=0.3", "problem.eval_train_samples=2000"});
   RunOptions options;
   options.out_dir = tmp.path();

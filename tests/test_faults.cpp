@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/run_csgd.hpp"
+#include "support/test_paths.hpp"
 
 using csgd::testing::read_file;
 using csgd::testing::TempDir;
@@ -35,7 +36,7 @@ pid_t spawn_csgd(const std::string& args, const TempDir& tmp) {
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    const std::string command = std::string("exec ") + CSGD_BINARY + " " + args + " >" + (tmp / "child.out").string() +
+    const std::string command = "exec " + csgd::testing::csgd_binary() + " " + args + " >" + (tmp / "child.out").string() +
                                 " 2>" + (tmp / "child.err").string();
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     _exit(127);
@@ -185,7 +186,7 @@ TEST_CASE("a write cut short mid-row (file-size limit) is rolled back to the las
   write_file(tmp / "long.yaml", many_rows());
   // ulimit -f counts 512-byte blocks in sh; SIGXFSZ ignored, so the write fails with EFBIG instead
   // of killing csgd. 40 KiB: the summary (~1.5 KB) fits, metrics.csv is cut inside some row.
-  const std::string command = "trap '' XFSZ; ulimit -f 80; exec " + std::string(CSGD_BINARY) + " run " +
+  const std::string command = "trap '' XFSZ; ulimit -f 80; exec " + csgd::testing::csgd_binary() + " run " +
                               (tmp / "long.yaml").string() + " --quiet --out " + (tmp / "out").string() + " 2>" +
                               (tmp / "err.txt").string();
   const int status = std::system(("sh -c \"" + command + "\"").c_str());

@@ -16,6 +16,7 @@
 #include "csgd/partition_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "support/run_csgd.hpp"
+#include "support/test_paths.hpp"
 
 namespace {
 
@@ -24,7 +25,7 @@ using csgd::testing::error_of;
 std::string run_help() {
   csgd::testing::TempDir tmp;
   const auto out = tmp / "help.txt";
-  const int status = std::system((std::string(CSGD_BINARY) + " run --help >" + out.string()).c_str());
+  const int status = std::system((csgd::testing::csgd_binary() + " run --help >" + out.string()).c_str());
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   return csgd::testing::read_file(out);

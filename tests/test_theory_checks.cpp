@@ -12,6 +12,7 @@
 #include "support/temp_dir.hpp"
 #include "theory/statistics.hpp"
 #include "theory/theory_checks.hpp"
+#include "support/test_paths.hpp"
 
 using namespace csgd;
 using csgd::testing::read_file;
@@ -19,7 +20,7 @@ using csgd::testing::read_file;
 namespace {
 
 int exit_code_of(const std::string& args) {
-  const int status = std::system((std::string(CSGD_BINARY) + " " + args + " >/dev/null 2>&1").c_str());
+  const int status = std::system((csgd::testing::csgd_binary() + " " + args + " >/dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -88,7 +89,7 @@ TEST_CASE("the fast subset of the theory checks passes every check and writes it
   testing::TempDir scratch, out;
   CheckSettings settings;
   settings.fast = true;
-  settings.experiments_dir = std::string(CSGD_SOURCE_DIR) + "/experiments/theory";
+  settings.experiments_dir = csgd::testing::source_dir() + "/experiments/theory";
   settings.scratch_dir = scratch.path();
   int rows = 0;
   settings.on_row = [&](const CheckSection&, const CheckRow&) { ++rows; };

@@ -10,6 +10,7 @@
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
 
 namespace csgd::testing {
 
@@ -21,7 +22,7 @@ struct Outcome {
 // `csgd ARGS` with stdout and stderr captured in files of `tmp`.
 inline Outcome run_csgd(const std::string& args, const TempDir& tmp) {
   const auto out = tmp / "stdout.txt", err = tmp / "stderr.txt";
-  const std::string command = std::string(CSGD_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string command = csgd::testing::csgd_binary() + " " + args + " >" + out.string() + " 2>" + err.string();
   const int status = std::system(command.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
 }
