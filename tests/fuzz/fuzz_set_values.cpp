@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "csgd/experiment.hpp"
-#include "csgd/runner.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -19,17 +17,9 @@ const char* kBase =
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto dir = csgd::fuzz::scratch_dir();
   std::vector<std::string> sets;
   std::istringstream lines(std::string(reinterpret_cast<const char*>(data), size));
   for (std::string line; std::getline(lines, line) && sets.size() < 8;) sets.push_back(line);
-  csgd::fuzz::expect_result_or_refusal([&] {
-    const csgd::ExperimentPlan plan = csgd::load_experiment_text(kBase, (dir / "base.yaml").string(), sets);
-    csgd::RunOptions options;
-    options.out_dir = dir / "out";
-    options.quiet = true;
-    options.dry_run = true;
-    csgd::run_experiment(plan, options);
-  });
+  csgd::fuzz::dry_run(kBase, (csgd::fuzz::scratch_dir() / "base.yaml").string(), sets);
   return 0;
 }

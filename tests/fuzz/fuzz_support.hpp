@@ -10,8 +10,11 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "csgd/errors.hpp"
+#include "csgd/experiment.hpp"
+#include "csgd/runner.hpp"
 
 namespace csgd::fuzz {
 
@@ -44,6 +47,18 @@ template <class F> void expect_result_or_refusal(F&& f) {
   } catch (const InputError&) {
   } catch (const ValidationError&) {
   }
+}
+
+// `csgd run FILE --set ... --dry-run` in process: parse, validate and prepare every run.
+inline void dry_run(const std::string& text, const std::string& file, const std::vector<std::string>& sets = {}) {
+  expect_result_or_refusal([&] {
+    const ExperimentPlan plan = load_experiment_text(text, file, sets);
+    RunOptions options;
+    options.out_dir = scratch_dir() / "out";
+    options.quiet = true;
+    options.dry_run = true;
+    run_experiment(plan, options);
+  });
 }
 
 }  // namespace csgd::fuzz
