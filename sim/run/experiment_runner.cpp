@@ -1,5 +1,6 @@
-// Prepares every run of a plan (all input errors surface here, before any training), then runs
-// them in order and keeps the sweep's combined CSV current after each run.
+// Prepares every run of a plan (all input errors surface here, before any training), then trains
+// each group of runs that share their numerics once, driving every run's clock (training_run.cpp),
+// and keeps the sweep's combined CSV current, in plan order, after each group.
 #include <algorithm>
 #include <chrono>
 #include <map>
