@@ -51,11 +51,45 @@ template <class S> double measure_step_seconds(Problem<S>& problem, std::uint64_
   return times[3];
 }
 
-template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options) {
+// Runs whose numerics are the same bits: the same configuration apart from `timing:` — read by
+// the clock alone — and the same W (under the flow model, `mixing: auto` or `network` takes W
+// from the topology, a timing key). The key is the resolved configuration without `timing:`,
+// plus W's entries.
+template <class S> std::string numerics_key(const RunPlan& plan, const Algorithm<S>& algorithm) {
+  YAML::Node config = YAML::Load(plan.resolved_yaml);
+  config.remove("timing");
+  YAML::Emitter out;
+  out << config;
+  std::string key = out.c_str();
+  if (const MixingMatrix* W = algorithm.mixing())
+    for (const auto& row : W->in_weights)
+      for (const auto& [j, w] : row) key += fmt::format("|{}:{:a}", j, w);
+  return key;
+}
+
+// One problem per numerics key: the runs of a training group share it (only the group's first run
+// trains with it; the others read its size, FLOPs and description), so a 60-point what-if study
+// builds its data partitions once per training, not once per point.
+struct SharedProblems {
+  std::map<std::string, std::shared_ptr<Problem<float>>> f32;
+  std::map<std::string, std::shared_ptr<Problem<double>>> f64;
+  template <class S> auto& of() {
+    if constexpr (std::is_same_v<S, float>) return f32;
+    else return f64;
+  }
+};
+
+template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedProblems& problems) {
   const ExperimentConfig& c = plan.config;
   PreparedRun<S> run;
   run.plan = &plan;
-  run.problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
+  const ResolvedCluster cluster = resolve_cluster(plan);
+  run.topology = cluster.topology;
+  run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, cluster.W ? &*cluster.W : nullptr); });
+  run.numerics_key = numerics_key(plan, *run.algorithm);
+  std::shared_ptr<Problem<S>>& problem = problems.template of<S>()[run.numerics_key];
+  if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
+  run.problem = problem;
   if (!options.timing_only) {
     // Training allocates x_i and u_i per worker (Algorithm 2 also its two mixing buffers): refused
     // here, before any of it, when it cannot fit.
@@ -67,9 +101,6 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
                                          sizeof(S)));
     });
   }
-  const ResolvedCluster cluster = resolve_cluster(plan);
-  run.topology = cluster.topology;
-  run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, cluster.W ? &*cluster.W : nullptr); });
   ClockSetup setup;
   setup.topology = cluster.topology;
   setup.collective = cluster.collective;
@@ -88,22 +119,6 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   return run;
 }
 
-// Runs whose numerics are the same bits: the same configuration apart from `timing:` — read by
-// the clock alone — and the same W (under the flow model, `mixing: auto` or `network` takes W
-// from the topology, a timing key). The key is the resolved configuration without `timing:`,
-// plus W's entries.
-template <class S> std::string numerics_key(const PreparedRun<S>& run) {
-  YAML::Node config = YAML::Load(run.plan->resolved_yaml);
-  config.remove("timing");
-  YAML::Emitter out;
-  out << config;
-  std::string key = out.c_str();
-  if (const MixingMatrix* W = run.algorithm->mixing())
-    for (const auto& row : W->in_weights)
-      for (const auto& [j, w] : row) key += fmt::format("|{}:{:a}", j, w);
-  return key;
-}
-
 // Groups of runs trained once each (in the order of their first run); each run alone for
 // --timing-only, which trains nothing.
 std::vector<std::vector<std::size_t>> training_groups(const ExperimentPlan& plan, const std::vector<AnyRun>& runs,
@@ -115,7 +130,7 @@ std::vector<std::vector<std::size_t>> training_groups(const ExperimentPlan& plan
       groups.push_back({k});
       continue;
     }
-    const std::string key = std::visit([](const auto& run) { return numerics_key(run); }, runs[k]);
+    const std::string& key = std::visit([](const auto& run) -> const std::string& { return run.numerics_key; }, runs[k]);
     const auto [it, fresh] = group_of.emplace(key, groups.size());
     if (fresh) groups.emplace_back();
     groups[it->second].push_back(k);
@@ -152,12 +167,13 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   check_results_folder_writable(options.out_dir, names);
   std::vector<AnyRun> runs;
   runs.reserve(plan.runs.size());
+  SharedProblems problems;
   for (const RunPlan& rp : plan.runs) {
     check_run_folder_free(options.out_dir / rp.run_name, options.force);
     if (rp.config.precision == Precision::float32) {
-      runs.emplace_back(prepare<float>(rp, options));
+      runs.emplace_back(prepare<float>(rp, options, problems));
     } else {
-      runs.emplace_back(prepare<double>(rp, options));
+      runs.emplace_back(prepare<double>(rp, options, problems));
     }
   }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "csgd/algorithm.hpp"
@@ -20,7 +21,10 @@ template <class S>
 struct PreparedRun {
   using Scalar = S;
   const RunPlan* plan = nullptr;
-  std::unique_ptr<Problem<S>> problem;
+  // Shared by the runs of a training group (experiment_runner.cpp): the group's first run trains
+  // with it, the others only read it.
+  std::shared_ptr<Problem<S>> problem;
+  std::string numerics_key;  // runs with equal keys are one training group
   std::unique_ptr<Algorithm<S>> algorithm;
   std::unique_ptr<ClusterClock> clock;
   std::shared_ptr<const PhysicalTopology> topology;  // flow model only: built once, shared with the clock
