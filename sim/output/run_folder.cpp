@@ -56,6 +56,12 @@ void write_file_atomically(const std::filesystem::path& file, const std::string&
   }
 }
 
+void create_run_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw OutputError(write_failure(dir, ec.value()));
+}
+
 void check_results_folder_writable(const std::filesystem::path& out_dir, const std::vector<std::string>& run_names) {
   namespace fs = std::filesystem;
   std::error_code ec;

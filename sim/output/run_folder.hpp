@@ -11,6 +11,9 @@ namespace csgd {
 // Every write failure is an OutputError naming the file ("disk full" when it is): exit code 4.
 void write_file_atomically(const std::filesystem::path& file, const std::string& content);
 
+// Creates a run's folder (and its parents); a failure is an OutputError like any other write.
+void create_run_folder(const std::filesystem::path& dir);
+
 // Refuses (InputError naming --out) a results folder that cannot be written, before any work and
 // on --dry-run too: --out or a run folder that is a file, or no write permission where the
 // folder would be created (a read-only file system included).

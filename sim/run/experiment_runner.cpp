@@ -215,11 +215,6 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
           } catch (const OutputError& e) {
             for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
             throw;
-          } catch (const std::filesystem::filesystem_error& e) {  // creating a run folder
-            for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
-            throw OutputError(fmt::format("{}cannot write {}: {}",
-                                          e.code() == std::errc::no_space_on_device ? "disk full: " : "",
-                                          e.path1().string(), e.code().message()));
           }
         },
         runs[group.front()]);

@@ -21,7 +21,7 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   ClusterClock& clock = *run.clock;
   const RunSchedule plan = make_run_schedule(c, *run.problem);
 
-  std::filesystem::create_directories(dir);
+  create_run_folder(dir);
   RunLedger ledger;
   // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
   write_file_atomically(dir / "summary.json",

@@ -227,16 +227,15 @@ namespace {
 // One run of a training group: its own clock, schedule, ledger and files; the numerics are shared.
 template <class S>
 struct Member {
-  Member(RunOutput<S>& out)
-      : run(*out.run), dir(out.dir), c(run.plan->config), plan(make_run_schedule(c, *run.problem)),
-        schedule(make_schedule(*run.problem, *run.algorithm, c.N, plan.model_bytes)), on_row(out.on_row) {}
+  Member(const RunOutput<S>& output)
+      : out(output), run(*out.run), c(run.plan->config), plan(make_run_schedule(c, *run.problem)),
+        schedule(make_schedule(*run.problem, *run.algorithm, c.N, plan.model_bytes)) {}
 
+  const RunOutput<S>& out;  // the run and where its files go
   PreparedRun<S>& run;
-  std::filesystem::path dir;
   const ExperimentConfig& c;
   RunSchedule plan;
   Schedule schedule;
-  std::function<void(const MetricsRow&)> on_row;
   RunLedger ledger;
   std::optional<Recorder> recorder;
   nlohmann::json random_iterate;
@@ -257,13 +256,13 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   const auto start = Clock::now();
 
   for (Member<S>& m : members) {
-    std::filesystem::create_directories(m.dir);
+    create_run_folder(m.out.dir);
     // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
-    write_file_atomically(m.dir / "summary.json",
+    write_file_atomically(m.out.dir / "summary.json",
                           m.ledger.summary(*m.run.plan, m.plan, *m.run.clock, m.run.topology.get(), "running", 0).dump(2) +
                               "\n");
-    write_file_atomically(m.dir / "config.resolved.yaml", m.run.plan->resolved_yaml);
-    m.recorder.emplace(m.dir / "metrics.csv", m.on_row);
+    write_file_atomically(m.out.dir / "config.resolved.yaml", m.run.plan->resolved_yaml);
+    m.recorder.emplace(m.out.dir / "metrics.csv", m.out.on_row);
   }
   std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, c.N, c.seed);
   const std::span<const WorkerState<S>> ws(workers);
@@ -288,7 +287,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   const auto write_summaries = [&](const char* status_text) {
     profile.evaluate_s = probe.evaluate_s;
     for (Member<S>& m : members)
-      write_file_atomically(m.dir / "summary.json",
+      write_file_atomically(m.out.dir / "summary.json",
                             training_summary(m.run, m.plan, m.ledger, *m.recorder, profile, mean_grad_norm_sq,
                                              m.random_iterate, stop_reason, status_text, seconds_since(start))
                                     .dump(2) +
@@ -372,8 +371,8 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
 
   node_average(ws, &WorkerState<S>::x, xbar);
   for (Member<S>& m : members) {
-    write_npy(m.dir / "model.npy", view(std::as_const(xbar)));
-    if (m.run.trace) write_file_atomically(m.dir / "trace.json", m.run.trace->chrome_json());
+    write_npy(m.out.dir / "model.npy", view(std::as_const(xbar)));
+    if (m.run.trace) write_file_atomically(m.out.dir / "trace.json", m.run.trace->chrome_json());
   }
   write_summaries(to_string(status));
 
@@ -382,7 +381,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     const RunPlan& rp = *m.run.plan;
     const ClusterClock& clock = *m.run.clock;
     const MetricsRow& f = *m.recorder->last;
-    RunResult result{rp.run_name, status, m.dir, {}, stop_reason, t, m.ledger.rounds, clock.now_s(), f.train_loss,
+    RunResult result{rp.run_name, status, m.out.dir, {}, stop_reason, t, m.ledger.rounds, clock.now_s(), f.train_loss,
                      f.test_accuracy};
     std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
     if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
