@@ -181,6 +181,23 @@ TEST_CASE("a full disk mid-run: exit 4, 'disk full' with the file, the run marke
   CHECK(std::system(("umount " + mnt.string()).c_str()) == 0);
 }
 
+TEST_CASE("a run folder that cannot be created (no inode left) is exit 4 with 'disk full', not an internal error") {
+  TempDir tmp;
+  write_file(tmp / "long.yaml", kLong);
+  const auto mnt = tmp / "no-inodes";
+  std::filesystem::create_directory(mnt);
+  // Three inodes: the root, the results folder and its lock file; none left for the run folder.
+  if (std::system(("mount -t tmpfs -o size=64k,nr_inodes=3 tmpfs " + mnt.string() + " 2>/dev/null").c_str()) != 0) {
+    MESSAGE("skipped: cannot mount a small tmpfs here (needs root)");
+    return;
+  }
+  std::filesystem::create_directory(mnt / "out");
+  const auto o = csgd::testing::run_csgd("run " + (tmp / "long.yaml").string() + " --quiet --out " + (mnt / "out").string(), tmp);
+  CHECK(o.code == 4);
+  CHECK(o.err.find("disk full: cannot write " + (mnt / "out" / "run").string()) != std::string::npos);
+  CHECK(std::system(("umount " + mnt.string()).c_str()) == 0);
+}
+
 TEST_CASE("a write cut short mid-row (file-size limit) is rolled back to the last whole row; exit 4, run failed") {
   TempDir tmp;
   write_file(tmp / "long.yaml", many_rows());
