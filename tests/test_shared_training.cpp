@@ -13,11 +13,14 @@
 
 #include "csgd/experiment.hpp"
 #include "csgd/runner.hpp"
+#include "support/run_folder_compare.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace csgd;
 using csgd::testing::read_file;
 using csgd::testing::TempDir;
+using csgd::testing::metrics_without_wall;
+using csgd::testing::summary_without_wall;
 
 namespace {
 
@@ -69,23 +72,6 @@ eval: {every_iterations: 5}
 sweep:
   timing.network.topology: [ring, line, star]
 )";
-
-// metrics.csv without its last column (wall_s).
-std::string metrics_without_wall(const std::filesystem::path& file) {
-  std::stringstream in(read_file(file));
-  std::string out;
-  for (std::string line; std::getline(in, line);) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
-
-// summary.json without the fields that measure the machine rather than the run.
-nlohmann::json summary_without_wall(const std::filesystem::path& file) {
-  nlohmann::json s = nlohmann::json::parse(read_file(file));
-  for (const char* key : {"wall_s", "profile_s", "samples_per_s"}) s.erase(key);
-  for (const char* part : {"final", "best_train_loss", "best_test_accuracy", "random_iterate"})
-    if (s.contains(part)) s[part].erase("wall_s");
-  return s;
-}
 
 std::vector<RunResult> run(const ExperimentPlan& plan, const std::filesystem::path& out, bool trace = false,
                            const std::atomic<bool>* interrupt = nullptr) {

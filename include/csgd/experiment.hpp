@@ -49,7 +49,9 @@ class ConfigSource;  // where each key path of a run came from (file position, -
 
 // One run of an experiment file: the base file, or one point of its sweep.
 struct RunPlan {
-  std::string run_name;          // folder name: "run", or "sync_interval=8" for a sweep point
+  std::string run_name;          // folder name: "run", or "sync_interval=8" for a sweep point;
+                                 // with seeds, "sync_interval=8/seed=3"
+  std::string config_name;       // run_name without the seed: what the seeds of one configuration share
   std::vector<std::pair<std::string, std::string>> swept;  // key path → value, for the combined CSV
   ExperimentConfig config;
   std::string resolved_yaml;     // the full configuration with defaults, as written to disk
@@ -64,7 +66,8 @@ struct ExperimentPlan {
   std::string file;  // the experiment file
   std::string name;
   std::vector<RunPlan> runs;
-  std::vector<std::string> sweep_keys;
+  std::vector<std::string> sweep_keys;  // with seeds, "seed" is the last (innermost) key
+  std::vector<std::uint64_t> seeds;     // `seeds:`; empty when the runs use `seed:` alone
 };
 
 // Parses FILE with `--set key.path=value` overrides and expands its sweep. Every error is an

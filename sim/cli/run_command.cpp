@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <functional>
 #include <optional>
 
 #include <boost/program_options.hpp>
@@ -22,6 +23,7 @@
 #include "csgd/topology_registry.hpp"
 #include "csgd/runner.hpp"
 #include "csgd/units.hpp"
+#include "run/seed_summary.hpp"
 
 namespace csgd::cli {
 namespace {
@@ -93,6 +95,35 @@ std::string sweep_table(const std::vector<RunResult>& results) {
   return out + "\n";
 }
 
+// "0.2345 ± 0.0012" (no ± for one seed), "-" without values.
+std::string with_se(const MeanSe& m, const std::function<std::string(double)>& show,
+                    const std::function<std::string(double)>& show_se) {
+  if (m.n == 0) return "-";
+  return m.n < 2 ? show(m.mean) : show(m.mean) + " ± " + show_se(m.se);
+}
+std::string with_se(const MeanSe& m, const std::function<std::string(double)>& show) { return with_se(m, show, show); }
+
+// With seeds: one line per configuration, mean ± standard error over its seeds.
+std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>& results) {
+  const auto summaries = summarize_configurations(plan, results);
+  std::size_t width = 13;
+  for (const auto& s : summaries) width = std::max(width, s.config.size());
+  const auto loss = [](double v) { return fmt::format("{:.4g}", v); };
+  const auto acc = [](double v) { return fmt::format("{:.2f}%", 100 * v); };
+  const auto time = [](double v) { return format_duration(v); };
+  std::string out = fmt::format("mean ± standard error over seeds\n{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n",
+                                "configuration", width, "seeds", "train loss", "test acc", "simulated", "to target");
+  for (const auto& s : summaries) {
+    if (s.seeds == 0) continue;
+    const std::string target =
+        s.reached == 0 ? fmt::format("0/{}", s.seeds)
+                       : fmt::format("{}/{}: {}", s.reached, s.seeds, with_se(s.time_to_target_s, time));
+    out += fmt::format("{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n", s.config, width, s.seeds,
+                       with_se(s.train_loss, loss, [](double v) { return fmt::format("{:.2g}", v); }), with_se(s.test_accuracy, acc), with_se(s.sim_time_s, time), target);
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 int run_command(int argc, const char* const* argv) {
@@ -157,9 +188,13 @@ int run_command(int argc, const char* const* argv) {
     return 0;
   }
   if (!options.quiet && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
+  if (!options.quiet && !plan.seeds.empty()) std::fputs(seed_table(plan, results).c_str(), stdout);
   if (!options.quiet) {
     std::printf("results: %s%s\n", options.out_dir.string().c_str(),
-                plan.sweep_keys.empty() ? ("/" + plan.runs.front().run_name).c_str() : " (sweep.csv combines the runs)");
+                plan.sweep_keys.empty()  ? ("/" + plan.runs.front().run_name).c_str()
+                : plan.seeds.empty()     ? " (sweep.csv combines the runs)"
+                                         : " (sweep.csv combines the runs; sweep-summary.csv and sweep-final.csv "
+                                           "average the seeds)");
     std::fflush(stdout);
   }
   return code;

@@ -199,7 +199,7 @@ void read_eval(Section e, EvalSpec& spec) {
 ExperimentConfig read_experiment(const ConfigSource& source, YAML::Node mirror, const std::filesystem::path& base_dir,
                                  const std::string& default_name) {
   Section root(source, source.root(), "", mirror);
-  root.allow({"sweep", "description"});
+  root.allow({"sweep", "seeds", "description"});  // seeds: read by the sweep (sweep.cpp)
   ExperimentConfig c;
   c.name = root.get<std::string>("name", default_name);
   c.seed = root.get<std::uint64_t>("seed", c.seed);

@@ -3,6 +3,8 @@
 // so each value keeps its own line and column for error messages.
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -188,6 +190,51 @@ std::vector<SweepAxis> sweep_axes(const YAML::Node& root, const std::string& fil
   return axes;
 }
 
+// The most seeds one experiment may repeat its runs with.
+constexpr std::uint64_t kMaxSeeds = 1000;
+
+// `seeds: n` (the seeds seed, seed+1, …, seed+n−1, with seed the file's `seed:`, default 1) or
+// `seeds: [a, b, …]` (those seeds): every run of the sweep is repeated once per seed. Absent: the
+// runs use `seed:` alone and no seed axis is added.
+std::vector<std::uint64_t> read_seeds(const YAML::Node& root, const std::string& where_file,
+                                      const std::vector<Override>& overrides) {
+  const YAML::Node node = root["seeds"];
+  if (!node.IsDefined() || node.IsNull()) return {};
+  std::string where = where_file;
+  for (const auto& o : overrides)
+    if (o.path == "seeds") where = o.origin;
+  if (where == where_file && !node.Mark().is_null())
+    where += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
+  const auto as_seed = [&](const YAML::Node& n, const char* what) {
+    std::uint64_t v = 0;
+    if (!n.IsScalar() || !YAML::convert<std::uint64_t>::decode(n, v) || n.Scalar().find_first_of("-+") == 0)
+      throw InputError(fmt::format("{}: seeds: {} must be a whole number ≥ 0, got '{}'", where, what,
+                                   n.IsScalar() ? n.Scalar() : std::string("a list or map")));
+    return v;
+  };
+  std::vector<std::uint64_t> seeds;
+  if (node.IsSequence()) {
+    if (node.size() == 0 || node.size() > kMaxSeeds)
+      throw InputError(fmt::format("{}: seeds: a list of 1 to {} seeds, e.g. [1, 2, 3]", where, kMaxSeeds));
+    for (const auto& item : node) {
+      const std::uint64_t s = as_seed(item, "each seed");
+      if (std::find(seeds.begin(), seeds.end(), s) != seeds.end())
+        throw InputError(fmt::format("{}: seeds: seed {} is listed twice", where, s));
+      seeds.push_back(s);
+    }
+    return seeds;
+  }
+  const std::uint64_t n = as_seed(node, "the number of seeds");
+  if (n < 1 || n > kMaxSeeds)
+    throw InputError(fmt::format("{}: seeds: the number of seeds must be between 1 and {}, got {}", where, kMaxSeeds, n));
+  std::uint64_t first = 1;
+  if (root["seed"].IsDefined() && root["seed"].IsScalar()) YAML::convert<std::uint64_t>::decode(root["seed"], first);
+  if (first > std::numeric_limits<std::uint64_t>::max() - n)
+    throw InputError(fmt::format("{}: seeds: seed {} + {} seeds passes the largest seed", where, first, n));
+  for (std::uint64_t k = 0; k < n; ++k) seeds.push_back(first + k);
+  return seeds;
+}
+
 }  // namespace
 
 std::string RunPlan::error_at(const std::string& key_path, const std::string& rule) const {
@@ -217,6 +264,8 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
       } else if (is_sweep(o)) {
         if (!root["sweep"].IsMap()) root["sweep"] = YAML::Node(YAML::NodeType::Map);
         root["sweep"][o.path.substr(6)] = o.value;
+      } else if (o.path == "seeds" || o.path == "seed") {  // read before the runs are expanded
+        root[o.path] = o.value;
       }
     }
     return root;
@@ -224,8 +273,11 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
 
   ExperimentPlan plan;
   plan.file = file;
-  const auto axes = sweep_axes(prepare(), file);
+  const YAML::Node prepared = prepare();
+  const auto axes = sweep_axes(prepared, file);
   for (const auto& a : axes) plan.sweep_keys.push_back(a.key);
+  plan.seeds = read_seeds(prepared, file, overrides);
+  if (!plan.seeds.empty()) plan.sweep_keys.push_back("seed");  // the innermost axis
 
   // Refused before anything is expanded: every run is validated and built before any starts.
   std::size_t combinations = 1;
@@ -235,11 +287,16 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
                                    file, axes.size(), kMaxSweepRuns));
     combinations *= a.size;
   }
-  if (combinations > kMaxSweepRuns)
-    throw InputError(fmt::format("{}: sweep: {} runs, more than the {} one experiment may have; split the study",
-                                 file, combinations, kMaxSweepRuns));
+  const std::size_t repeats = std::max<std::size_t>(plan.seeds.size(), 1);
+  if (combinations > kMaxSweepRuns / repeats)
+    throw InputError(fmt::format("{}: sweep: {} configurations × {} seeds make more than the {} runs one experiment "
+                                 "may have; split the study",
+                                 file, combinations, repeats, kMaxSweepRuns));
   std::set<std::string> names;
-  for (std::size_t c = 0; c < combinations; ++c) {
+  for (std::size_t run_index = 0; run_index < combinations * repeats; ++run_index) {
+    const std::size_t c = run_index / repeats;
+    const std::optional<std::uint64_t> seed =
+        plan.seeds.empty() ? std::nullopt : std::optional(plan.seeds[run_index % repeats]);
     YAML::Node root = prepare();
     RunPlan run;
     std::vector<std::string> labels;
@@ -260,14 +317,20 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
     }
     auto source = std::make_shared<ConfigSource>(file, root);
     for (const auto& o : overrides) {
-      if (is_sweep(o)) continue;
+      if (is_sweep(o) || o.path == "seeds") continue;
       set_path(root, o.path, o.value, o.origin, false);
       source->mark_override(o.path, o.origin);
     }
+    if (seed) {  // after the overrides: the seed axis decides `seed`, as a sweep axis would
+      root["seed"] = *seed;
+      run.swept.emplace_back("seed", std::to_string(*seed));
+    }
     YAML::Node mirror(YAML::NodeType::Map);
     run.config = read_experiment(*source, mirror, base_dir, default_name);
-    run.run_name = axes.empty() ? "run" : fmt::format("{}", fmt::join(labels, ","));
-    if (run.run_name.size() > kMaxFolderName) {
+    run.config_name = axes.empty() ? "run" : fmt::format("{}", fmt::join(labels, ","));
+    // Each seed of a configuration in a subfolder, so a configuration's seeds sit together.
+    run.run_name = seed ? fmt::format("{}/seed={}", run.config_name, *seed) : run.config_name;
+    if (run.config_name.size() > kMaxFolderName) {
       const auto longest = static_cast<std::size_t>(
           std::max_element(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); }) -
           labels.begin());
@@ -279,7 +342,7 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
       throw InputError(fmt::format("{}: sweep.{}: the run folder '{}…' would be {} bytes long, more than the {} "
                                    "a file system allows in a name; use shorter values or fewer axes",
                                    where, axes[longest].key,
-                                   run.run_name.substr(0, 40), run.run_name.size(), kMaxFolderName));
+                                   run.config_name.substr(0, 40), run.config_name.size(), kMaxFolderName));
     }
     if (!names.insert(run.run_name).second)
       throw InputError(fmt::format("{}: sweep: two runs would share the folder '{}'", file, run.run_name));

@@ -18,6 +18,7 @@
 #include "csgd/errors.hpp"
 #include "output/run_folder.hpp"
 #include "run/located.hpp"
+#include "run/seed_summary.hpp"
 #include "run/training_run.hpp"
 
 namespace csgd {
@@ -140,18 +141,6 @@ std::vector<std::vector<std::size_t>> training_groups(const ExperimentPlan& plan
 
 }  // namespace
 
-namespace {
-std::string csv_field(const std::string& value) {
-  std::string quoted(1, '"');
-  for (char ch : value) {
-    if (ch == '"') quoted.push_back('"');
-    quoted.push_back(ch);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-}  // namespace
-
 const char* to_string(RunStatus s) {
   switch (s) {
     case RunStatus::completed: return "completed";
@@ -187,12 +176,22 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();
   std::vector<std::string> sweep_rows(plan.runs.size());  // each run's lines of sweep.csv
+  std::vector<std::vector<MetricsRow>> seed_rows(plan.seeds.empty() ? 0 : plan.runs.size());  // for the means
+  std::vector<std::optional<RunResult>> done(plan.runs.size());
+  const auto finished = [&] {
+    std::vector<RunResult> out;
+    for (const auto& r : done)
+      if (r) out.push_back(*r);
+    return out;
+  };
   const auto write_sweep_csv = [&] {
     std::string text = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());
     for (const std::string& rows : sweep_rows) text += rows;  // plan order, whatever order the runs took
     write_file_atomically(options.out_dir / "sweep.csv", text);
+    if (plan.seeds.empty()) return;
+    write_file_atomically(options.out_dir / "sweep-summary.csv", sweep_summary_csv(plan, seed_rows));
+    write_file_atomically(options.out_dir / "sweep-final.csv", sweep_final_csv(plan, finished()));
   };
-  std::vector<std::optional<RunResult>> done(plan.runs.size());
   for (const std::vector<std::size_t>& group : training_groups(plan, runs, options.timing_only)) {
     std::vector<RunResult> group_results = std::visit(
         [&](auto& first) {
@@ -204,8 +203,9 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
             std::string prefix = csv_field(rp.run_name);
             for (const auto& kv : rp.swept) prefix.append(1, ',').append(csv_field(kv.second));
             outputs.push_back({&std::get<Run>(runs[k]), options.out_dir / rp.run_name,
-                               [&sweep_rows, k, prefix, sweep](const MetricsRow& row) {
+                               [&sweep_rows, &seed_rows, k, prefix, sweep](const MetricsRow& row) {
                                  if (sweep) sweep_rows[k] += prefix + "," + row.csv() + "\n";
+                                 if (!seed_rows.empty()) seed_rows[k].push_back(row);
                                }});
           }
           try {
@@ -218,19 +218,16 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
           }
         },
         runs[group.front()]);
-    if (sweep) write_sweep_csv();
     bool interrupted = false;
     for (std::size_t i = 0; i < group.size(); ++i) {
       if (options.on_run_done) options.on_run_done(group_results[i]);
       interrupted = interrupted || group_results[i].status == RunStatus::interrupted;
       done[group[i]] = std::move(group_results[i]);
     }
+    if (sweep) write_sweep_csv();
     if (interrupted) break;
   }
-  std::vector<RunResult> results;
-  for (auto& r : done)
-    if (r) results.push_back(std::move(*r));
-  return results;
+  return finished();
 }
 
 }  // namespace csgd

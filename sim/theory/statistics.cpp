@@ -1,4 +1,4 @@
-// Mean, standard error, log-log slopes and NNLS for the theory checks (see statistics.hpp).
+// Log-log slopes and NNLS for the theory checks (see statistics.hpp).
 #include "theory/statistics.hpp"
 
 #include <Eigen/QR>
@@ -8,26 +8,6 @@
 #include <stdexcept>
 
 namespace csgd {
-
-double MeanSe::z() const {
-  if (se > 0) return mean / se;
-  if (mean == 0) return 0;
-  return mean > 0 ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
-}
-
-MeanSe mean_se(std::span<const double> values) {
-  MeanSe r;
-  r.n = values.size();
-  if (r.n == 0) return r;
-  r.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(r.n);
-  if (r.n > 1) {
-    double ss = 0;
-    for (double v : values) ss += (v - r.mean) * (v - r.mean);
-    r.sd = std::sqrt(ss / static_cast<double>(r.n - 1));
-    r.se = r.sd / std::sqrt(static_cast<double>(r.n));
-  }
-  return r;
-}
 
 LineFit least_squares_line(std::span<const double> x, std::span<const double> y, std::span<const double> y_se) {
   if (x.size() != y.size() || x.size() < 2 || (!y_se.empty() && y_se.size() != y.size()))

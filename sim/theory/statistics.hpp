@@ -1,5 +1,5 @@
 #pragma once
-// Small statistics for the theory checks: mean and standard error over seeds, least-squares
+// Small statistics for the theory checks (mean and standard error: csgd/mean_se.hpp): least-squares
 // slopes on log-log axes (with the standard error carried from each point), and non-negative
 // least squares for fitting the constants of the O-terms of Theorem 3.
 #include <Eigen/Core>
@@ -7,17 +7,10 @@
 #include <span>
 #include <vector>
 
+#include "csgd/mean_se.hpp"
+
 namespace csgd {
 
-struct MeanSe {
-  double mean = 0;
-  double sd = 0;  // sample standard deviation (n − 1 in the denominator)
-  double se = 0;  // sd/√n
-  std::size_t n = 0;
-  // mean/se: how many standard errors the mean is away from 0 (+inf when se = 0 and mean > 0).
-  double z() const;
-};
-MeanSe mean_se(std::span<const double> values);
 
 // y ≈ intercept + slope·x by ordinary least squares. `slope_se` propagates independent
 // standard errors `y_se` of the points (0 when none are given): the slope is Σ w_j y_j with
