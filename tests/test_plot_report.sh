@@ -79,6 +79,53 @@ grep -qE '^\| 4 \| \*\*partial: diverged\*\*' "$report" || fail "report: sync_in
 grep -qE '^\| 1 \| completed \|' "$report" || fail "report: sync_interval = 1 should stay completed"
 grep -q "Partial results" "$report" || fail "report: no partial-results warning"
 
+# --- seeds: mean lines with bands, mean ± SE and paired verdicts -------------------------------
+"$csgd" run "$tmp/tiny.yaml" --set seeds=3 --out "$tmp/seeds" --quiet
+[ -d "$tmp/seeds/sync_interval=4/seed=5" ] || fail "seeds: no sync_interval=4/seed=5 folder (seeds 3, 4, 5 from seed: 3)"
+"$src/tools/plot" "$tmp/seeds" >"$tmp/plot.out" || fail "plot failed on a seeded sweep"
+for f in "${figures[@]}"; do
+  is_png "$tmp/seeds/figures/$f.png" || fail "plot (seeds): $f.png missing or not a PNG"
+done
+"$src/tools/report" "$tmp/seeds" --target-accuracy 0.7 >/dev/null
+report=$tmp/seeds/REPORT.md
+rows=$(grep -cE '^\| (1|4|16) \| 3 \| [0-9.]+ ± [0-9.]+ \|' "$report" || true)
+[ "$rows" -eq 3 ] || fail "report (seeds): expected 3 configuration rows with mean ± SE, found $rows"
+grep -qE '^\| 16 \| 3 \|.*\(([0-3])↑ ([0-3])↓ of 3\) (higher|lower|undecided)' "$report" ||
+  fail "report (seeds): no paired comparison for sync_interval = 16"
+# The report (Python) and sweep-final.csv (csgd) agree on the mean final test accuracy.
+expected=$(/usr/bin/python3 -c "
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+row = next(r for r in rows if r['config'] == 'sync_interval=16')
+print(f\"{100 * float(row['final_test_accuracy_mean']):.2f}\")" "$tmp/seeds/sweep-final.csv")
+grep -qE "^\| 16 \| 3 \| $expected ± " "$report" || fail "report (seeds): mean accuracy is not sweep-final.csv's $expected"
+# The statistics by hand: 1, 2, 4 → mean 7/3, SE √7/3; paired and verdict.
+/usr/bin/python3 - "$src/tools" <<'PY' || fail "csgd_results statistics"
+import math, sys
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[1])
+import csgd_results as cr
+m, se, n = cr.mean_se([1, 2, 4])
+assert n == 3 and abs(m - 7 / 3) < 1e-15 and abs(se - math.sqrt(7) / 3) < 1e-15, (m, se)
+assert cr.mean_se([0.05] * 3)[0] == 0.05
+assert cr.paired({1: 3, 2: 5, 3: 1}, {1: 1, 2: 1}) == (3.0, 1.0, 2, 2, 0)
+assert cr.verdict(1.0, 0.6, 5) == "undecided" and cr.verdict(1.0, 0.4, 5) == "higher"
+assert cr.verdict(-1.0, 0.4, 5) == "lower" and cr.verdict(1.0, 0.0, 1).startswith("undecided")
+PY
+
+# --- a what-if study: two timing axes × algorithms → time-to-target maps and winners -------------
+"$csgd" run "$tmp/tiny.yaml" --out "$tmp/whatif" --set stop.target.accuracy=0.6 \
+  --set 'sweep={timing.network.bandwidth: [100Mbps, 10Gbps], timing.network.latency: [5us, 1ms], algorithm.sync_interval: [1, 16]}' \
+  >"$tmp/whatif.out"
+grep -q "first to the stop target per cell" "$tmp/whatif.out" || fail "csgd run: no winner table"
+"$src/tools/report" "$tmp/whatif" >/dev/null
+for f in time_to_target_maps target_winner_map; do
+  is_png "$tmp/whatif/figures/$f.png" || fail "report (what-if): $f.png missing or not a PNG"
+  grep -q "](figures/$f.png)" "$tmp/whatif/REPORT.md" || fail "report: $f.png not embedded"
+done
+grep -q "^First to test accuracy ≥ 60% in each cell" "$tmp/whatif/REPORT.md" || fail "report: no winner table"
+[ "$(grep -cE '^\| (100Mbps|10Gbps) \| sync_interval = 16: ' "$tmp/whatif/REPORT.md")" -eq 2 ] || fail "report: expected 2 rows of winners"
+
 # --- empty and missing folders ------------------------------------------------------------------
 mkdir "$tmp/empty"
 for tool in plot report; do

@@ -186,6 +186,107 @@ class Run:
         return None
 
 
+def mean_se(values):
+    """(mean, standard error, n) as csgd computes them (csgd/mean_se.hpp): the mean as the first
+    value plus the mean deviation from it (equal values average to themselves), the standard
+    error as the sample standard deviation (n - 1) over sqrt(n); (None, None, 0) without values
+    and se None for one value."""
+    values = list(values)
+    n = len(values)
+    if n == 0:
+        return None, None, 0
+    mean = values[0] + sum(v - values[0] for v in values) / n
+    if n < 2:
+        return mean, None, n
+    ss = sum((v - mean) * (v - mean) for v in values)
+    return mean, math.sqrt(ss / (n - 1)) / math.sqrt(n), n
+
+
+def paired(a, b):
+    """Paired comparison of two {seed: value} maps over the seeds both have (finite values):
+    (mean difference a - b, its standard error, n, seeds with a > b, seeds with a < b)."""
+    seeds = [s for s in a if s in b and finite(a[s]) and finite(b[s])]
+    diffs = [a[s] - b[s] for s in seeds]
+    mean, se, n = mean_se(diffs)
+    return mean, se, n, sum(d > 0 for d in diffs), sum(d < 0 for d in diffs)
+
+
+def verdict(mean, se, n, above="higher", below="lower"):
+    """'higher'/'lower' when the paired mean difference is at least 2 standard errors from 0,
+    otherwise 'undecided' (and always with fewer than 2 pairs)."""
+    if n < 2 or mean is None or se is None:
+        return "undecided (fewer than 2 seeds)"
+    if mean == 0 or abs(mean) < 2 * se:
+        return "undecided"
+    return above if mean > 0 else below
+
+
+class Configuration:
+    """The seeds of one configuration (runs that differ only in `seed`), drawn and reported as
+    one line: per evaluation point the mean and standard error over the seeds that reached it."""
+
+    def __init__(self, name, runs):
+        self.name = name
+        self.runs = runs                      # one per seed, in seed order
+        self.swept = {k: v for k, v in runs[0].swept.items() if k != "seed"}
+        self.seeds = [r.swept.get("seed") for r in runs]
+        self.rows, self.se_rows = [], []
+        iterations = sorted({r["iteration"] for run in runs for r in run.rows if finite(r.get("iteration"))})
+        by_run = [{r["iteration"]: r for r in run.rows if finite(r.get("iteration"))} for run in runs]
+        for it in iterations:
+            present = [rows[it] for rows in by_run if it in rows]
+            mean_row, se_row = {"iteration": it, "seeds": len(present)}, {}
+            for column in present[0]:
+                if column == "iteration":
+                    continue
+                values = [r[column] for r in present if r.get(column) is not None]
+                mean_row[column], se_row[column], _ = mean_se(values)
+            self.rows.append(mean_row)
+            self.se_rows.append(se_row)
+        self.notes = []
+
+    @property
+    def partial_reason(self):
+        reasons = [f"{r.swept.get('seed')}: {r.partial_reason}" for r in self.runs if r.partial]
+        return f"seed {', '.join(reasons)}" if reasons else None
+
+    @property
+    def partial(self):
+        return self.partial_reason is not None
+
+    def has(self, column):
+        return any(finite(r.get(column)) for r in self.rows)
+
+    def series(self, x, y):
+        return Run.series(self, x, y)
+
+    def band(self, x, y):
+        """(xs, lows, highs): the mean ± 1 standard error of y at each evaluation point."""
+        xs, lows, highs = [], [], []
+        for r, e in zip(self.rows, self.se_rows):
+            vx, vy, se = r.get(x), r.get(y), e.get(y)
+            if finite(vx) and finite(vy) and finite(se):
+                xs.append(vx)
+                lows.append(vy - se)
+                highs.append(vy + se)
+        return xs, lows, highs
+
+    def value_of(self, key):
+        for k, v in self.swept.items():
+            if k == key or k.endswith("." + key):
+                return v
+        return self.runs[0].value_of(key)
+
+    def per_seed(self, value):
+        """{seed: value(run)} for the runs where value(run) is not None."""
+        out = {}
+        for run in self.runs:
+            v = value(run)
+            if v is not None:
+                out[run.swept.get("seed")] = v
+        return out
+
+
 class Experiment:
     """The runs of one experiment folder (a sweep or a single run)."""
 
@@ -204,12 +305,110 @@ class Experiment:
     def label(self, run):
         """'sync_interval = 8' (or 'sync_interval = 8, momentum = 0.9'); the run name otherwise."""
         short = self.short_names()
-        parts = [f"{short[k]} = {run.swept[k]}" for k in self.swept_keys if k in run.swept]
+        parts = [f"{short[k]} = {run.swept[k]}" for k in self.swept_keys if k in run.swept and k != "seed"]
         return ", ".join(parts) if parts else run.name
 
     @property
     def partial_runs(self):
         return [r for r in self.runs if r.partial]
+
+    @property
+    def seeded(self):
+        """Runs repeated over seeds (`seeds:` in the experiment file): a 'seed' axis."""
+        return "seed" in self.swept_keys
+
+    def configurations(self):
+        """The runs grouped by everything but the seed, in run order."""
+        groups = {}
+        for run in self.runs:
+            key = tuple((k, run.swept.get(k)) for k in self.swept_keys if k != "seed")
+            groups.setdefault(key, []).append(run)
+        return [Configuration(runs[0].name.rsplit("/seed=", 1)[0], runs) for runs in groups.values()]
+
+    def lines(self):
+        """What a figure draws: one line per configuration (the seeds' mean) or per run."""
+        return self.configurations() if self.seeded else self.runs
+
+
+# --- time to a target -----------------------------------------------------------------------
+
+TARGET_KEYS = (("stop.target.loss", "train_loss", False), ("stop.target.accuracy", "test_accuracy", True),
+               ("stop.target.grad_norm_sq", "grad_norm_sq", False))
+TARGET_WORDS = {"train_loss": "training loss", "test_accuracy": "test accuracy", "grad_norm_sq": "‖∇f‖²"}
+
+
+def stop_target(runs):
+    """The runs' stop target (stop.target in the experiment) as (column, value, at_least), or None."""
+    for run in runs:
+        for key, column, at_least in TARGET_KEYS:
+            value = _as_number(run.config.get(key))
+            if value is not None:
+                return column, value, at_least
+    return None
+
+
+def describe_target(target):
+    column, value, at_least = target
+    shown = f"{100 * value:g}%" if column == "test_accuracy" else f"{value:g}"
+    return f"{TARGET_WORDS.get(column, column)} {'≥' if at_least else '≤'} {shown}"
+
+
+def time_to_target(line, target):
+    """Simulated seconds until the first evaluation point reaching the target: for a run, or for a
+    configuration the mean over its seeds when every seed reached it (else None)."""
+    runs = line.runs if isinstance(line, Configuration) else [line]
+    times = []
+    for run in runs:
+        hit = run.first_reaching(*target)
+        if hit is None:
+            return None
+        times.append(hit["sim_time_s"])
+    return mean_se(times)[0]
+
+
+def target_cells(exp):
+    """(timing keys, contender keys) of a what-if study: two swept keys under timing: make the
+    cells of a map and the other swept keys (the algorithm) the contenders; None otherwise."""
+    keys = [k for k in exp.swept_keys if k != "seed"]
+    timing = [k for k in keys if k == "timing" or k.startswith("timing.")]
+    others = [k for k in keys if k not in timing]
+    if len(timing) != 2 or not others:
+        return None
+    return timing, others
+
+
+def target_maps(exp, target):
+    """For a what-if study: (rows, cols, contenders, times) with times[c][(row, col)] the
+    simulated time to the target of contender c in that cell (None: not reached)."""
+    cells = target_cells(exp)
+    if cells is None:
+        return None
+    (row_key, col_key), others = cells
+    rows, cols, contenders, times = [], [], [], {}
+    for line in exp.lines():
+        row, col = line.swept.get(row_key), line.swept.get(col_key)
+        name = ", ".join(f"{exp.short_names()[k]} = {line.swept.get(k)}" for k in others)
+        for seen, value in ((rows, row), (cols, col), (contenders, name)):
+            if value not in seen:
+                seen.append(value)
+        times.setdefault(name, {})[(row, col)] = time_to_target(line, target)
+    return rows, cols, contenders, times
+
+
+def compact(contender):
+    """'algorithm = {name: decentralized-momentum}' → 'decentralized-momentum' (a map value without
+    its key and braces; 'sync_interval = 16' stays), for table cells."""
+    parts = []
+    for part in contender.split(", "):
+        _, _, value = part.partition(" = ")
+        parts.append(value.strip("{}").replace("name: ", "") if value.startswith("{") else part)
+    return ", ".join(parts)
+
+
+def winners(times, contenders, cell):
+    """[(contender, time)] of one cell, fastest first, over the contenders that reached the target."""
+    ranked = [(c, times[c].get(cell)) for c in contenders if times[c].get(cell) is not None]
+    return sorted(ranked, key=lambda ct: ct[1])
 
 
 # --- reading files ------------------------------------------------------------------------------
@@ -327,6 +526,10 @@ def load_experiment(path):
     if (path / "sweep.csv").is_file():
         sweep_keys, sweep_runs, order = read_sweep_csv(path / "sweep.csv", exp.notes)
     folders = {p.name: p for p in path.iterdir() if is_run_folder(p)}
+    for p in path.iterdir():  # with seeds, CONFIG/seed=k
+        if p.is_dir() and not is_run_folder(p):
+            folders.update({f"{p.name}/{q.name}": q for q in p.iterdir()
+                            if q.name.startswith("seed=") and is_run_folder(q)})
     names = order + sorted((n for n in folders if n not in sweep_runs), key=natural_key)
 
     for name in names:
@@ -354,7 +557,8 @@ def load_experiment(path):
     for run in exp.runs:
         # Values missing from sweep.csv: the run's configuration, else its folder name
         # ('sync_interval=8,momentum=0.9', csgd's short labels).
-        from_name = dict(part.split("=", 1) for part in run.name.split(",") if "=" in part)
+        config, _, seed = run.name.partition("/")
+        from_name = dict(part.split("=", 1) for part in config.split(",") + [seed] if "=" in part)
         for k in exp.swept_keys:
             if k not in run.swept and run.config.get(k) is not None:
                 run.swept[k] = run.config[k]

@@ -24,6 +24,7 @@
 #include "csgd/runner.hpp"
 #include "csgd/units.hpp"
 #include "run/seed_summary.hpp"
+#include "run/target_winners.hpp"
 
 namespace csgd::cli {
 namespace {
@@ -189,6 +190,7 @@ int run_command(int argc, const char* const* argv) {
   }
   if (!options.quiet && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
   if (!options.quiet && !plan.seeds.empty()) std::fputs(seed_table(plan, results).c_str(), stdout);
+  if (!options.quiet) std::fputs(target_winner_table(plan, results).c_str(), stdout);
   if (!options.quiet) {
     std::printf("results: %s%s\n", options.out_dir.string().c_str(),
                 plan.sweep_keys.empty()  ? ("/" + plan.runs.front().run_name).c_str()
