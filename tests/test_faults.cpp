@@ -234,5 +234,9 @@ TEST_CASE("an --out that cannot hold results is refused up front with exit 2, --
     o = csgd::testing::run_csgd(run + dry + "--out " + (tmp / "out").string(), tmp);
     CHECK(o.code == 2);
     CHECK(o.err.find("is a file, but the run 'run' needs a folder there") != std::string::npos);
+    // With seeds the configuration's folder holds the seeds' folders: a file there is refused too.
+    o = csgd::testing::run_csgd(run + dry + "--set seeds=2 --out " + (tmp / "out").string(), tmp);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("is a file, but the run 'run/seed=1' needs a folder there") != std::string::npos);
   }
 }

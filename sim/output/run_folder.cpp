@@ -69,9 +69,14 @@ void check_results_folder_writable(const std::filesystem::path& out_dir, const s
     throw InputError(fmt::format("--out {}: {}", out_dir.string(), why));
   };
   if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec)) refuse("is a file, not a folder; choose another --out");
-  for (const auto& name : run_names)
-    if (const auto dir = out_dir / name; fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-      refuse(fmt::format("{} is a file, but the run '{}' needs a folder there", dir.string(), name));
+  for (const auto& name : run_names) {
+    fs::path dir = out_dir;
+    for (const auto& part : fs::path(name)) {  // CONFIG and CONFIG/seed=k alike
+      dir /= part;
+      if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+        refuse(fmt::format("{} is a file, but the run '{}' needs a folder there", dir.string(), name));
+    }
+  }
   // The deepest folder that exists must let us create (or write in) what is below it.
   fs::path existing = fs::absolute(out_dir, ec);
   while (!existing.empty() && !fs::exists(existing, ec) && existing != existing.parent_path())
