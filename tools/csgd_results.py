@@ -89,7 +89,34 @@ def natural_key(text):
             for p in re.split(r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)", str(text)) if p]
 
 
-class Run:
+class Curve:
+    """What a figure draws: metrics rows (a run's, or a configuration's means over its seeds)."""
+
+    rows = ()
+
+    @property
+    def partial_reason(self):
+        return None
+
+    @property
+    def partial(self):
+        return self.partial_reason is not None
+
+    def has(self, column):
+        return any(finite(r.get(column)) for r in self.rows)
+
+    def series(self, x, y):
+        """(xs, ys) of the rows where both columns have a value (y may be nan/inf: divergence)."""
+        xs, ys = [], []
+        for r in self.rows:
+            vx, vy = r.get(x), r.get(y)
+            if finite(vx) and vy is not None:
+                xs.append(vx)
+                ys.append(vy)
+        return xs, ys
+
+
+class Run(Curve):
     """One run: its metrics rows, summary.json, resolved configuration and what is missing."""
 
     def __init__(self, name, path):
@@ -123,24 +150,7 @@ class Run:
             return "metrics truncated"
         return None
 
-    @property
-    def partial(self):
-        return self.partial_reason is not None
-
     # --- values -------------------------------------------------------------------------------
-    def has(self, column):
-        return any(finite(r.get(column)) for r in self.rows)
-
-    def series(self, x, y):
-        """(xs, ys) of the rows where both columns have a value (y may be nan/inf: divergence)."""
-        xs, ys = [], []
-        for r in self.rows:
-            vx, vy = r.get(x), r.get(y)
-            if finite(vx) and vy is not None:
-                xs.append(vx)
-                ys.append(vy)
-        return xs, ys
-
     def last(self, column):
         """The last recorded value of a column (possibly nan/inf), or None."""
         for r in reversed(self.rows):
@@ -221,7 +231,7 @@ def verdict(mean, se, n, above="higher", below="lower"):
     return above if mean > 0 else below
 
 
-class Configuration:
+class Configuration(Curve):
     """The seeds of one configuration (runs that differ only in `seed`), drawn and reported as
     one line: per evaluation point the mean and standard error over the seeds that reached it."""
 
@@ -249,16 +259,6 @@ class Configuration:
     def partial_reason(self):
         reasons = [f"{r.swept.get('seed')}: {r.partial_reason}" for r in self.runs if r.partial]
         return f"seed {', '.join(reasons)}" if reasons else None
-
-    @property
-    def partial(self):
-        return self.partial_reason is not None
-
-    def has(self, column):
-        return any(finite(r.get(column)) for r in self.rows)
-
-    def series(self, x, y):
-        return Run.series(self, x, y)
 
     def band(self, x, y):
         """(xs, lows, highs): the mean ± 1 standard error of y at each evaluation point."""
