@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
+#include "support/test_paths.hpp"
 
 using csgd::load_experiment_text;
 
@@ -152,4 +155,16 @@ TEST_CASE("YAML complex keys are refused with their position, at the top, nested
                        doctest::Contains("a key must be a plain name"), csgd::InputError);
   CHECK_THROWS_WITH_AS(load_experiment_text(base, "s.yaml", {"eval={? [a, b] : 1}"}),
                        doctest::Contains("--set eval={? [a, b] : 1}: a key must be a plain name"), csgd::InputError);
+}
+
+TEST_CASE("every shipped experiment file loads and validates") {
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(csgd::testing::source_dir()) / "experiments")) {
+    if (entry.path().extension() != ".yaml") continue;
+    CAPTURE(entry.path().string());
+    ++files;
+    const auto plan = csgd::load_experiment(entry.path().string(), {});
+    CHECK(!plan.runs.empty());
+  }
+  CHECK(files >= 15);
 }
