@@ -126,6 +126,7 @@ TEST_CASE("bad seeds are refused with the file position and the rule") {
   CHECK(with_seeds("[]").find("a list of 1 to 1000 seeds") != std::string::npos);
   CHECK(with_seeds("{a: 1}").find("got 'a list or map'") != std::string::npos);
   CHECK(error_of(kSeeded, {"seeds=0"}).find("--set seeds=0: seeds:") == 0);
+  CHECK(error_of(kSeeded, {"sweep.seed=[1, 2]"}).find("exp.yaml: sweep.seed and seeds: both repeat the runs") == 0);
 }
 
 TEST_CASE("seed k of a configuration is that configuration run alone with seed: k, and the seeds pair up") {

@@ -277,7 +277,13 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
   const auto axes = sweep_axes(prepared, file);
   for (const auto& a : axes) plan.sweep_keys.push_back(a.key);
   plan.seeds = read_seeds(prepared, file, overrides);
-  if (!plan.seeds.empty()) plan.sweep_keys.push_back("seed");  // the innermost axis
+  if (!plan.seeds.empty()) {
+    if (std::find(plan.sweep_keys.begin(), plan.sweep_keys.end(), "seed") != plan.sweep_keys.end())
+      throw InputError(fmt::format("{}: sweep.seed and seeds: both repeat the runs over seeds; keep one (seeds: "
+                                   "pairs the seeds and averages them)",
+                                   file));
+    plan.sweep_keys.push_back("seed");  // the innermost axis
+  }
 
   // Refused before anything is expanded: every run is validated and built before any starts.
   std::size_t combinations = 1;
