@@ -3,8 +3,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 #include <functional>
+#include <iostream>
 #include <optional>
 
 #include <boost/program_options.hpp>
@@ -119,8 +119,9 @@ std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>&
     const std::string target =
         s.reached == 0 ? fmt::format("0/{}", s.seeds)
                        : fmt::format("{}/{}: {}", s.reached, s.seeds, with_se(s.time_to_target_s, time));
-    out += fmt::format("{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n", s.config, width, s.seeds,
-                       with_se(s.train_loss, loss, [](double v) { return fmt::format("{:.2g}", v); }), with_se(s.test_accuracy, acc), with_se(s.sim_time_s, time), target);
+    const std::string train_loss = with_se(s.train_loss, loss, [](double v) { return fmt::format("{:.2g}", v); });
+    out += fmt::format("{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n", s.config, width, s.seeds, train_loss,
+                       with_se(s.test_accuracy, acc), with_se(s.sim_time_s, time), target);
   }
   return out + "\n";
 }
