@@ -168,3 +168,14 @@ TEST_CASE("every shipped experiment file loads and validates") {
   }
   CHECK(files >= 15);
 }
+
+TEST_CASE("a relative mixing-matrix file is found beside the experiment file, like data and topology files") {
+  const char* text = R"(workers: 3
+problem: {model: synthetic, dimension: 4}
+algorithm: {name: decentralized-momentum, lr: 0.1, mixing: {topology: file, file: W.txt}}
+stop: {iterations: 5}
+)";
+  CHECK(load_experiment_text(text, "studies/exp.yaml", {}).runs[0].config.algorithm.mixing.file == "studies/W.txt");
+  CHECK(load_experiment_text(text, "studies/exp.yaml", {"algorithm.mixing.file=/abs/W.txt"})
+            .runs[0].config.algorithm.mixing.file == "/abs/W.txt");
+}

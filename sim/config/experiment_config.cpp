@@ -76,7 +76,7 @@ void read_problem(Section p, ProblemSpec& spec, const std::filesystem::path& bas
   p.finish();
 }
 
-void read_algorithm(Section a, AlgorithmSpec& spec) {
+void read_algorithm(Section a, AlgorithmSpec& spec, const std::filesystem::path& base_dir) {
   spec.name = a.get<std::string>("name", spec.name);
   const AlgorithmEntry& entry = find_entry<AlgorithmEntry>(a, "name", spec.name);
   spec.beta = a.get<double>("momentum", spec.beta);
@@ -86,7 +86,7 @@ void read_algorithm(Section a, AlgorithmSpec& spec) {
     Section m = a.child("mixing", "topology");
     spec.mixing.topology = m.get<std::string>("topology", spec.mixing.topology);
     if (const MixingGraphEntry* graph = MixingGraphRegistry::find(spec.mixing.topology))
-      read_entry_keys(m, *graph, spec.mixing, "mixing graph", {});
+      read_entry_keys(m, *graph, spec.mixing, "mixing graph", base_dir);
     m.finish();  // an unknown topology is refused by AlgorithmSpec::validate, naming the choices
   } else if (a.has("mixing")) {
     a.fail("mixing", fmt::format("does not apply to {}; only algorithms that mix with W read it ({})", spec.name,
@@ -207,7 +207,7 @@ ExperimentConfig read_experiment(const ConfigSource& source, YAML::Node mirror, 
   c.precision = choose<Precision>(root, "precision", "float32",
                                   {{"float32", Precision::float32}, {"float64", Precision::float64}});
   read_problem(root.child("problem"), c.problem, base_dir);
-  read_algorithm(root.child("algorithm"), c.algorithm);
+  read_algorithm(root.child("algorithm"), c.algorithm, base_dir);
   read_timing(root.child("timing"), c.timing, c.precision == Precision::float32 ? 4.0 : 8.0, base_dir);
   read_stop(root.child("stop"), c.stop);
   read_eval(root.child("eval"), c.eval);
