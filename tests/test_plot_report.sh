@@ -124,6 +124,10 @@ for f in time_to_target_maps target_winner_map; do
   grep -q "](figures/$f.png)" "$tmp/whatif/REPORT.md" || fail "report: $f.png not embedded"
 done
 grep -q "^First to test accuracy ≥ 60% in each cell" "$tmp/whatif/REPORT.md" || fail "report: no winner table"
+rm -rf "$tmp/whatif/figures" && "$src/tools/report" "$tmp/whatif" --no-curves >/dev/null
+[ "$(ls "$tmp/whatif/figures")" = "$(printf 'target_winner_map.png\ntime_to_target_maps.png')" ] ||
+  fail "report --no-curves: expected only the two maps, found $(ls "$tmp/whatif/figures" | tr '\n' ' ')"
+grep -q "loss_vs_epoch.png" "$tmp/whatif/REPORT.md" && fail "report --no-curves: a curve figure is embedded"
 [ "$(grep -cE '^\| (100Mbps|10Gbps) \| sync_interval = 16: ' "$tmp/whatif/REPORT.md")" -eq 2 ] || fail "report: expected 2 rows of winners"
 
 # --- empty and missing folders ------------------------------------------------------------------
