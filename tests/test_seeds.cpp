@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -265,4 +267,59 @@ TEST_CASE("sweep-final.csv: finals over every seed, time and rounds to target ov
   CHECK(csv.find("\"sync_interval=1\",\"1\",3,3,") != std::string::npos);
   // One seed: a mean without a standard error; no loss recorded: both empty.
   CHECK(csv.find("\"sync_interval=4\",\"4\",1,1,,,,,100,,1,,5,,0,,,,\n") != std::string::npos);
+}
+
+TEST_CASE("sweep-summary.csv has a mean and an SE for every metrics.csv column, and takes subnormal values") {
+  const ExperimentPlan plan = load_experiment_text(kSeeded, "exp.yaml", {});
+  std::vector<std::vector<MetricsRow>> rows(plan.runs.size());
+  MetricsRow r;
+  r.iteration = 5;
+  r.grad_norm_sq = 1e-310;  // subnormal: reading it back from text with std::stod would throw
+  rows[0] = {r, r};         // the same iteration twice (an interrupt at an evaluation point): one seed
+  rows[1] = {r};
+  const std::string text = sweep_summary_csv(plan, rows);
+  std::string header = text.substr(0, text.find('\n'));
+  std::stringstream columns(MetricsRow::csv_header());
+  for (std::string c; std::getline(columns, c, ',');)
+    if (c != "iteration") CHECK(header.find("," + c + "_mean," + c + "_se") != std::string::npos);
+  const std::string line = text.substr(text.find('\n') + 1);
+  CHECK(line.rfind("\"sync_interval=1\",\"1\",2,5,", 0) == 0);  // two seeds, not three rows
+  CHECK(line.find("1e-310,0") != std::string::npos);
+}
+
+TEST_CASE("a diverged seed makes the mean inf or NaN whatever its place among the seeds") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> first = {inf, 1.0, 2.0}, last = {1.0, 2.0, inf};
+  CHECK(mean_se(first).mean == inf);
+  CHECK(mean_se(last).mean == inf);
+  CHECK(std::isnan(mean_se(std::vector<double>{inf, -inf}).mean));
+}
+
+TEST_CASE("with seeds, a seed: that is not a whole number is still refused") {
+  std::string text = kSeeded;
+  text.replace(text.find("seed: 1"), 7, "seed: abc");
+  CHECK(error_of(text).find("exp.yaml:2:7: seed: must be a whole number ≥ 0 (the first of the seeds), got 'abc'") == 0);
+  CHECK(error_of(kSeeded, {"seed=-3"}).find("--set seed=-3: seed: must be a whole number") == 0);
+}
+
+TEST_CASE("results of an earlier sweep in the same folder: seeds are not written into its runs, stale means go") {
+  TempDir tmp;
+  std::string plain = kSeeded;
+  plain.erase(plain.find("seeds: 3\n"), 9);
+  RunOptions options;
+  options.out_dir = tmp / "out";
+  options.quiet = true;
+  run_experiment(load_experiment_text(plain, "exp.yaml", {"stop.iterations=4"}), options);
+  try {
+    run_experiment(load_experiment_text(kSeeded, "exp.yaml", {"stop.iterations=4"}), options);
+    FAIL("seeds written into an earlier run's folder");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("sync_interval=1: a completed run is already there") != std::string::npos);
+  }
+  options.force = true;
+  run_experiment(load_experiment_text(kSeeded, "exp.yaml", {"stop.iterations=4"}), options);
+  CHECK(std::filesystem::exists(tmp / "out" / "sweep-final.csv"));
+  run_experiment(load_experiment_text(plain, "exp.yaml", {"stop.iterations=4"}), options);
+  CHECK(!std::filesystem::exists(tmp / "out" / "sweep-summary.csv"));
+  CHECK(!std::filesystem::exists(tmp / "out" / "sweep-final.csv"));
 }

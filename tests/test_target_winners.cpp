@@ -67,7 +67,9 @@ TEST_CASE("with seeds a contender competes only when all its seeds reached the t
   const std::string slow = line_of(table, "bandwidth=1Gbps");
   CHECK(slow.find("sync_interval=1") != std::string::npos);
   CHECK(slow.find("20.0 s") != std::string::npos);  // (10 + 30)/2; I = 8 missed the target with seed 2
-  CHECK(slow.find("sync_interval=8") == std::string::npos);
+  CHECK(slow.find("no other reached it") != std::string::npos);
+  CHECK(slow.find("sync_interval=8 reached it with 1 of 2 seeds") != std::string::npos);  // said, not ranked
+  CHECK(slow.find("sync_interval=1") < slow.find("sync_interval=8"));
   CHECK(line_of(table, "bandwidth=10Gbps").find("none reached") != std::string::npos);
 }
 
@@ -78,4 +80,15 @@ TEST_CASE("no table without a timing axis, without a contender axis, or when no 
   CHECK(target_winner_table(timing_only, std::vector<RunResult>{reached("bandwidth=1Gbps", 1)}).empty());
   const ExperimentPlan plan = load_experiment_text(kStudy, "w.yaml", {});
   CHECK(target_winner_table(plan, std::vector<RunResult>{reached("bandwidth=1Gbps,sync_interval=1", 1, false)}).empty());
+}
+
+TEST_CASE("a sweep over seed itself (not seeds:) keeps each seed a contender of its own") {
+  std::string text = kStudy;
+  text += "  seed: [1, 2]\n";
+  const ExperimentPlan plan = load_experiment_text(text, "w.yaml", {});
+  const std::vector<RunResult> results = {reached("bandwidth=1Gbps,sync_interval=1,seed=1", 4),
+                                          reached("bandwidth=1Gbps,sync_interval=1,seed=2", 3)};
+  const std::string slow = line_of(target_winner_table(plan, results), "bandwidth=1Gbps");
+  CHECK(slow.find("sync_interval=1,seed=2") != std::string::npos);
+  CHECK(slow.find("sync_interval=1,seed=1") > slow.find("sync_interval=1,seed=2"));
 }

@@ -112,7 +112,7 @@ std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>&
   const auto loss = [](double v) { return fmt::format("{:.4g}", v); };
   const auto acc = [](double v) { return fmt::format("{:.2f}%", 100 * v); };
   const auto time = [](double v) { return format_duration(v); };
-  std::string out = fmt::format("mean ± standard error over seeds\n{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n",
+  std::string out = fmt::format("mean ± standard error over seeds (k/n: k of n seeds completed)\n{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n",
                                 "configuration", width, "seeds", "train loss", "test acc", "simulated", "to target");
   for (const auto& s : summaries) {
     if (s.seeds == 0) continue;
@@ -120,7 +120,9 @@ std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>&
         s.reached == 0 ? fmt::format("0/{}", s.seeds)
                        : fmt::format("{}/{}: {}", s.reached, s.seeds, with_se(s.time_to_target_s, time));
     const std::string train_loss = with_se(s.train_loss, loss, [](double v) { return fmt::format("{:.2g}", v); });
-    out += fmt::format("{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n", s.config, width, s.seeds, train_loss,
+    // Seeds that did not complete (diverged, interrupted) count with what they reached: said here.
+    const std::string seeds = s.completed == s.seeds ? fmt::format("{}", s.seeds) : fmt::format("{}/{}", s.completed, s.seeds);
+    out += fmt::format("{:<{}}  {:>5}  {:>20}  {:>17}  {:>22}  {}\n", s.config, width, seeds, train_loss,
                        with_se(s.test_accuracy, acc), with_se(s.sim_time_s, time), target);
   }
   return out + "\n";

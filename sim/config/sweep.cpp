@@ -228,7 +228,16 @@ std::vector<std::uint64_t> read_seeds(const YAML::Node& root, const std::string&
   if (n < 1 || n > kMaxSeeds)
     throw InputError(fmt::format("{}: seeds: the number of seeds must be between 1 and {}, got {}", where, kMaxSeeds, n));
   std::uint64_t first = 1;
-  if (root["seed"].IsDefined() && root["seed"].IsScalar()) YAML::convert<std::uint64_t>::decode(root["seed"], first);
+  if (const YAML::Node seed = root["seed"]; seed.IsDefined() && !seed.IsNull()) {
+    std::string at = where_file;
+    for (const auto& o : overrides)
+      if (o.path == "seed") at = o.origin;
+    if (at == where_file && !seed.Mark().is_null())
+      at += fmt::format(":{}:{}", seed.Mark().line + 1, seed.Mark().column + 1);
+    if (!seed.IsScalar() || !YAML::convert<std::uint64_t>::decode(seed, first) || seed.Scalar().find_first_of("-+") == 0)
+      throw InputError(fmt::format("{}: seed: must be a whole number ≥ 0 (the first of the seeds), got '{}'", at,
+                                   seed.IsScalar() ? seed.Scalar() : std::string("a list or map")));
+  }
   if (first > std::numeric_limits<std::uint64_t>::max() - n)
     throw InputError(fmt::format("{}: seeds: seed {} + {} seeds passes the largest seed", where, first, n));
   for (std::uint64_t k = 0; k < n; ++k) seeds.push_back(first + k);

@@ -112,6 +112,9 @@ void mark_run_failed(const std::filesystem::path& dir, const std::string& messag
 }
 
 void check_run_folder_free(const std::filesystem::path& dir, bool force) {
+  // A seed's folder CONFIG/seed=k must not go inside a run of an earlier, unseeded sweep.
+  if (const auto parent = dir.parent_path(); dir.filename().string().rfind("seed=", 0) == 0)
+    check_run_folder_free(parent, force);
   const auto summary = dir / "summary.json";
   if (force || !std::filesystem::exists(summary)) return;
   std::string status = "unknown";

@@ -188,7 +188,11 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     std::string text = fmt::format("run,{},{}\n", fmt::join(plan.sweep_keys, ","), MetricsRow::csv_header());
     for (const std::string& rows : sweep_rows) text += rows;  // plan order, whatever order the runs took
     write_file_atomically(options.out_dir / "sweep.csv", text);
-    if (plan.seeds.empty()) return;
+    if (plan.seeds.empty()) {  // the seeds' means of an earlier run would not match this sweep.csv
+      std::error_code ec;
+      for (const char* stale : {"sweep-summary.csv", "sweep-final.csv"}) std::filesystem::remove(options.out_dir / stale, ec);
+      return;
+    }
     write_file_atomically(options.out_dir / "sweep-summary.csv", sweep_summary_csv(plan, seed_rows));
     write_file_atomically(options.out_dir / "sweep-final.csv", sweep_final_csv(plan, finished()));
   };

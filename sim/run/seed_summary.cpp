@@ -2,7 +2,7 @@
 #include "run/seed_summary.hpp"
 
 #include <map>
-#include <sstream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -45,14 +45,6 @@ std::string header_prefix(const ExperimentPlan& plan) {
 std::string mean_se_fields(const MeanSe& m) {
   if (m.n == 0) return ",";
   return m.n < 2 ? fmt::format("{},", m.mean) : fmt::format("{},{}", m.mean, m.se);
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream in(line);
-  for (std::string f; std::getline(in, f, ',');) fields.push_back(f);
-  if (!line.empty() && line.back() == ',') fields.emplace_back();
-  return fields;
 }
 
 }  // namespace
@@ -106,26 +98,41 @@ std::vector<ConfigurationSummary> summarize_configurations(const ExperimentPlan&
 }
 
 std::string sweep_summary_csv(const ExperimentPlan& plan, std::span<const std::vector<MetricsRow>> rows) {
-  const std::vector<std::string> columns = split(MetricsRow::csv_header());  // columns[0] is iteration
+  // The metrics columns after `iteration`, read from the rows themselves (no text round trip).
+  using Field = std::optional<double> (*)(const MetricsRow&);
+  static const std::pair<const char*, Field> columns[] = {
+      {"epoch", [](const MetricsRow& r) -> std::optional<double> { return r.epoch; }},
+      {"rounds", [](const MetricsRow& r) -> std::optional<double> { return static_cast<double>(r.rounds); }},
+      {"bytes_total", [](const MetricsRow& r) -> std::optional<double> { return r.bytes_total; }},
+      {"bytes_per_worker", [](const MetricsRow& r) -> std::optional<double> { return r.bytes_per_worker; }},
+      {"sim_time_s", [](const MetricsRow& r) -> std::optional<double> { return r.sim_time_s; }},
+      {"lr", [](const MetricsRow& r) -> std::optional<double> { return r.lr; }},
+      {"train_loss", [](const MetricsRow& r) { return r.train_loss; }},
+      {"train_accuracy", [](const MetricsRow& r) { return r.train_accuracy; }},
+      {"test_loss", [](const MetricsRow& r) { return r.test_loss; }},
+      {"test_accuracy", [](const MetricsRow& r) { return r.test_accuracy; }},
+      {"grad_norm_sq", [](const MetricsRow& r) { return r.grad_norm_sq; }},
+      {"consensus_x", [](const MetricsRow& r) { return r.consensus_x; }},
+      {"consensus_u", [](const MetricsRow& r) { return r.consensus_u; }},
+      {"wall_s", [](const MetricsRow& r) -> std::optional<double> { return r.wall_s; }},
+  };
   std::string text = header_prefix(plan) + ",seeds,iteration";
-  for (std::size_t c = 1; c < columns.size(); ++c) text += fmt::format(",{0}_mean,{0}_se", columns[c]);
+  for (const auto& [name, field] : columns) text += fmt::format(",{0}_mean,{0}_se", name);
   text += '\n';
   for (const auto& [config, runs] : configurations(plan)) {
-    // iteration → per column, the values of the seeds that recorded it
-    std::map<std::int64_t, std::pair<std::size_t, std::vector<std::vector<double>>>> points;
+    // iteration → the row each seed recorded there (its last, should a run write one twice)
+    std::map<std::int64_t, std::map<std::size_t, const MetricsRow*>> points;
     for (const std::size_t k : runs)
-      for (const MetricsRow& row : rows[k]) {
-        auto& [seeds, values] = points[row.iteration];
-        values.resize(columns.size());
-        ++seeds;
-        const std::vector<std::string> fields = split(row.csv());
-        for (std::size_t c = 1; c < columns.size() && c < fields.size(); ++c)
-          if (!fields[c].empty()) values[c].push_back(std::stod(fields[c]));
-      }
+      for (const MetricsRow& row : rows[k]) points[row.iteration][k] = &row;
     const std::string prefix = config_prefix(config, swept_without_seed(plan.runs[runs.front()]));
-    for (const auto& [iteration, point] : points) {
-      text += fmt::format("{},{},{}", prefix, point.first, iteration);
-      for (std::size_t c = 1; c < columns.size(); ++c) text.append(1, ',').append(mean_se_fields(mean_se(point.second[c])));
+    for (const auto& [iteration, by_seed] : points) {
+      text += fmt::format("{},{},{}", prefix, by_seed.size(), iteration);
+      for (const auto& [name, field] : columns) {
+        std::vector<double> values;
+        for (const auto& [k, row] : by_seed)
+          if (const auto v = field(*row)) values.push_back(*v);
+        text.append(1, ',').append(mean_se_fields(mean_se(values)));
+      }
       text += '\n';
     }
   }

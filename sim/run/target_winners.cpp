@@ -38,14 +38,14 @@ struct Contender {
 std::string target_winner_table(const ExperimentPlan& plan, std::span<const RunResult> results) {
   std::vector<std::size_t> timing_axes, other_axes;  // positions in a configuration's label list
   std::vector<std::string> timing_keys;
-  for (std::size_t k = 0; k < plan.sweep_keys.size(); ++k) {
-    const std::string& key = plan.sweep_keys[k];
-    if (key == "seed") continue;
+  std::size_t position = 0;
+  for (const std::string& key : plan.sweep_keys) {
+    if (key == "seed" && !plan.seeds.empty()) continue;  // the seeds: axis is not in the label list
     if (key.rfind("timing.", 0) == 0 || key == "timing") {
-      timing_axes.push_back(k);
+      timing_axes.push_back(position++);
       timing_keys.push_back(key);
     } else {
-      other_axes.push_back(k);
+      other_axes.push_back(position++);  // a `sweep.seed` axis too: its seeds compete apart
     }
   }
   if (timing_axes.empty() || other_axes.empty()) return {};
@@ -84,8 +84,12 @@ std::string target_winner_table(const ExperimentPlan& plan, std::span<const RunR
     for (const Contender& c : contenders)
       if (c.time_s) ranked.push_back(&c);
     std::stable_sort(ranked.begin(), ranked.end(), [](const Contender* a, const Contender* b) { return *a->time_s < *b->time_s; });
+    // With seeds, a contender that reached the target with some seeds only is said so, not dropped silently.
+    std::string partly;
+    for (const Contender& c : contenders)
+      if (!c.time_s && c.reached > 0) partly += fmt::format("; {} reached it with {} of {} seeds", c.name, c.reached, c.seeds);
     if (ranked.empty()) {
-      out += fmt::format("{:<{}}  {:<{}}  {:>14}  {}\n", cell, cell_width, "none reached", name_width, "-", "-");
+      out += fmt::format("{:<{}}  {:<{}}  {:>14}  {}{}\n", cell, cell_width, "none reached", name_width, "-", "-", partly);
       continue;
     }
     const Contender& w = *ranked.front();
@@ -95,7 +99,8 @@ std::string target_winner_table(const ExperimentPlan& plan, std::span<const RunR
       next = fmt::format("{} {} ({:.2f}×)", r.name, format_duration(*r.time_s),
                          *w.time_s > 0 ? *r.time_s / *w.time_s : 1.0);
     }
-    out += fmt::format("{:<{}}  {:<{}}  {:>14}  {}\n", cell, cell_width, w.name, name_width, format_duration(*w.time_s), next);
+    out += fmt::format("{:<{}}  {:<{}}  {:>14}  {}{}\n", cell, cell_width, w.name, name_width, format_duration(*w.time_s),
+                       next, partly);
   }
   return out + "\n";
 }
