@@ -99,6 +99,30 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 row = next(r for r in rows if r['config'] == 'sync_interval=16')
 print(f\"{100 * float(row['final_test_accuracy_mean']):.2f}\")" "$tmp/seeds/sweep-final.csv")
 grep -qE "^\| 16 \| 3 \| $expected ± " "$report" || fail "report (seeds): mean accuracy is not sweep-final.csv's $expected"
+# The paired difference in the report, computed here from the seeds' own metrics.csv files.
+/usr/bin/python3 - "$tmp/seeds" "$report" <<'PY' || fail "report (seeds): paired difference differs from the seeds' files"
+import csv, math, re, sys
+from pathlib import Path
+root, report = Path(sys.argv[1]), Path(sys.argv[2]).read_text()
+def final_acc(config, seed):
+    rows = list(csv.DictReader(open(root / config / f"seed={seed}" / "metrics.csv")))
+    return float(rows[-1]["test_accuracy"])
+d = [100 * (final_acc("sync_interval=16", s) - final_acc("sync_interval=1", s)) for s in (3, 4, 5)]
+mean = sum(d) / 3
+se = math.sqrt(sum((x - mean) ** 2 for x in d) / 2) / math.sqrt(3)
+row = next(line for line in report.splitlines() if line.startswith("| 16 | 3 |"))
+shown = re.search(r"\| ([+-][0-9.]+) ± ([0-9.]+) \((\d)↑ (\d)↓ of 3\) (\w+)", row)
+assert shown, row
+assert abs(float(shown[1]) - mean) < 0.006 and abs(float(shown[2]) - se) < 0.006, (shown.groups(), mean, se)
+assert (int(shown[3]), int(shown[4])) == (sum(x > 0 for x in d), sum(x < 0 for x in d)), (shown.groups(), d)
+expected = "undecided" if abs(mean) < 2 * se or mean == 0 else ("higher" if mean > 0 else "lower")
+assert shown[5] == expected, (shown[5], expected)
+PY
+# Before its first sweep.csv (killed during the first training) a seeded folder is still read.
+cp -r "$tmp/seeds" "$tmp/seeds-early" && rm -rf "$tmp/seeds-early/sweep"*.csv "$tmp/seeds-early/REPORT.md"
+"$src/tools/report" "$tmp/seeds-early" --target-accuracy 0.7 >/dev/null 2>&1 || fail "report: a seeded folder without sweep.csv"
+rows=$(grep -cE '^\| (1|4|16) \| 3 \| [0-9.]+ ± ' "$tmp/seeds-early/REPORT.md" || true)
+[ "$rows" -eq 3 ] || fail "report (seeds, no sweep.csv): expected 3 configuration rows, found $rows"
 # The statistics by hand: 1, 2, 4 → mean 7/3, SE √7/3; paired and verdict.
 /usr/bin/python3 - "$src/tools" <<'PY' || fail "csgd_results statistics"
 import math, sys
@@ -111,6 +135,8 @@ assert cr.mean_se([0.05] * 3)[0] == 0.05
 assert cr.paired({1: 3, 2: 5, 3: 1}, {1: 1, 2: 1}) == (3.0, 1.0, 2, 2, 0)
 assert cr.verdict(1.0, 0.6, 5) == "undecided" and cr.verdict(1.0, 0.4, 5) == "higher"
 assert cr.verdict(-1.0, 0.4, 5) == "lower" and cr.verdict(1.0, 0.0, 1).startswith("undecided")
+inf = float("inf")
+assert cr.mean_se([inf, 1, 2])[0] == inf and cr.mean_se([1, 2, inf])[0] == inf
 PY
 
 # --- a what-if study: two timing axes × algorithms → time-to-target maps and winners -------------

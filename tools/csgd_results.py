@@ -198,14 +198,18 @@ class Run(Curve):
 
 def mean_se(values):
     """(mean, standard error, n) as csgd computes them (csgd/mean_se.hpp): the mean as the first
-    value plus the mean deviation from it (equal values average to themselves), the standard
+    value plus the mean deviation from it (equal values average to themselves; the plain sum when
+    a value is inf or nan), the standard
     error as the sample standard deviation (n - 1) over sqrt(n); (None, None, 0) without values
     and se None for one value."""
     values = list(values)
     n = len(values)
     if n == 0:
         return None, None, 0
-    mean = values[0] + sum(v - values[0] for v in values) / n
+    if all(finite(v) for v in values):
+        mean = values[0] + sum(v - values[0] for v in values) / n
+    else:  # a diverged seed: the plain sum, whose inf or nan does not depend on the order
+        mean = sum(values) / n
     if n < 2:
         return mean, None, n
     ss = sum((v - mean) * (v - mean) for v in values)
@@ -323,7 +327,8 @@ class Experiment:
         for run in self.runs:
             key = tuple((k, run.swept.get(k)) for k in self.swept_keys if k != "seed")
             groups.setdefault(key, []).append(run)
-        return [Configuration(runs[0].name.rsplit("/seed=", 1)[0], runs) for runs in groups.values()]
+        return [Configuration(re.sub(r"(^|[,/])seed=[^,/]*$", "", runs[0].name) or "run", runs)
+                for runs in groups.values()]
 
     def lines(self):
         """What a figure draws: one line per configuration (the seeds' mean) or per run."""
@@ -338,19 +343,37 @@ TARGET_WORDS = {"train_loss": "training loss", "test_accuracy": "test accuracy",
 
 
 def stop_target(runs):
-    """The runs' stop target (stop.target in the experiment) as (column, value, at_least), or None."""
+    """The runs' stop targets (stop.target in the experiment): a tuple of (column, value, at_least),
+    any of which stops a run (as csgd does), or None."""
     for run in runs:
-        for key, column, at_least in TARGET_KEYS:
-            value = _as_number(run.config.get(key))
-            if value is not None:
-                return column, value, at_least
+        targets = tuple((column, _as_number(run.config.get(key)), at_least) for key, column, at_least in TARGET_KEYS
+                        if _as_number(run.config.get(key)) is not None)
+        if targets:
+            return targets
     return None
 
 
+def _targets(target):
+    """A target as a tuple of (column, value, at_least): one such triple, or a tuple of them."""
+    return (target,) if isinstance(target[0], str) else tuple(target)
+
+
 def describe_target(target):
-    column, value, at_least = target
-    shown = f"{100 * value:g}%" if column == "test_accuracy" else f"{value:g}"
-    return f"{TARGET_WORDS.get(column, column)} {'≥' if at_least else '≤'} {shown}"
+    words = []
+    for column, value, at_least in _targets(target):
+        shown = f"{100 * value:g}%" if column == "test_accuracy" else f"{value:g}"
+        words.append(f"{TARGET_WORDS.get(column, column)} {'≥' if at_least else '≤'} {shown}")
+    return " or ".join(words)
+
+
+def first_reaching_any(run, target):
+    """The first metrics row reaching any of the targets, or None."""
+    for r in run.rows:
+        for column, value, at_least in _targets(target):
+            v = r.get(column)
+            if finite(v) and (v >= value if at_least else v <= value):
+                return r
+    return None
 
 
 def time_to_target(line, target):
@@ -359,7 +382,7 @@ def time_to_target(line, target):
     runs = line.runs if isinstance(line, Configuration) else [line]
     times = []
     for run in runs:
-        hit = run.first_reaching(*target)
+        hit = first_reaching_any(run, target)
         if hit is None:
             return None
         times.append(hit["sim_time_s"])
@@ -479,8 +502,10 @@ def is_run_folder(path):
 
 
 def is_experiment_folder(path):
+    """Has sweep.csv, a run folder, or (seeds, before the first sweep.csv) a CONFIG/seed=k run."""
     return path.is_dir() and ((path / "sweep.csv").is_file()
-                              or any(is_run_folder(p) for p in path.iterdir()))
+                              or any(is_run_folder(p) or (p.is_dir() and any(is_run_folder(q) for q in p.glob("seed=*")))
+                                     for p in path.iterdir()))
 
 
 def load_run(path, name=None):
