@@ -118,6 +118,12 @@ assert (int(shown[3]), int(shown[4])) == (sum(x > 0 for x in d), sum(x < 0 for x
 expected = "undecided" if abs(mean) < 2 * se or mean == 0 else ("higher" if mean > 0 else "lower")
 assert shown[5] == expected, (shown[5], expected)
 PY
+# A finished seed folder that sweep.csv does not list (an earlier run had more seeds) is left out.
+cp -r "$tmp/seeds" "$tmp/seeds-stale" && cp -r "$tmp/seeds-stale/sync_interval=16/seed=5" "$tmp/seeds-stale/sync_interval=16/seed=9"
+rm -f "$tmp/seeds-stale/REPORT.md"
+"$src/tools/report" "$tmp/seeds-stale" --target-accuracy 0.7 >/dev/null 2>"$tmp/stale.err"
+grep -qE '^\| 16 \| 3 \| ' "$tmp/seeds-stale/REPORT.md" || fail "report: a stale seed folder was averaged in"
+grep -q "sync_interval=16/seed=9.*ignored" "$tmp/seeds-stale/REPORT.md" || fail "report: the stale seed folder is not named"
 # Before its first sweep.csv (killed during the first training) a seeded folder is still read.
 cp -r "$tmp/seeds" "$tmp/seeds-early" && rm -rf "$tmp/seeds-early/sweep"*.csv "$tmp/seeds-early/REPORT.md"
 "$src/tools/report" "$tmp/seeds-early" --target-accuracy 0.7 >/dev/null 2>&1 || fail "report: a seeded folder without sweep.csv"

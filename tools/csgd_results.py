@@ -560,6 +560,12 @@ def load_experiment(path):
     for name in names:
         if name in folders:
             run = load_run(folders[name], name)
+            # A seed's folder that sweep.csv does not list but that has finished: left over from an
+            # earlier run with more seeds (csgd rewrites sweep.csv after every training), not ours.
+            if sweep_runs and "/seed=" in name and name not in sweep_runs and run.status not in ("running", "unknown"):
+                exp.notes.append(f"`{name}` ignored: a finished run that sweep.csv does not list "
+                                 "(left over from an earlier run with other seeds?)")
+                continue
         else:
             run = Run(name, path / name)
             run.notes.append("no run folder; curves taken from sweep.csv, status unknown")
