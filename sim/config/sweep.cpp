@@ -3,6 +3,7 @@
 // so each value keeps its own line and column for error messages.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -190,27 +191,41 @@ std::vector<SweepAxis> sweep_axes(const YAML::Node& root, const std::string& fil
   return axes;
 }
 
+// Where a value came from: the last --set whose key path `gave` it, else its file position.
+std::string origin_of(const std::string& file, const YAML::Mark& mark, const std::vector<Override>& overrides,
+                      const std::function<bool(const std::string&)>& gave) {
+  std::string where = file;
+  for (const auto& o : overrides)
+    if (gave(o.path)) where = o.origin;
+  if (where == file && !mark.is_null()) where += fmt::format(":{}:{}", mark.line + 1, mark.column + 1);
+  return where;
+}
+
+// A seed or a count of seeds: a whole number ≥ 0 (yaml-cpp would read "-1" as 2^64 − 1).
+std::optional<std::uint64_t> whole_number(const YAML::Node& n) {
+  std::uint64_t v = 0;
+  if (!n.IsScalar() || !YAML::convert<std::uint64_t>::decode(n, v) || n.Scalar().find_first_of("-+") == 0)
+    return std::nullopt;
+  return v;
+}
+
+std::string shown(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string("a list or map"); }
+
 // The most seeds one experiment may repeat its runs with.
 constexpr std::uint64_t kMaxSeeds = 1000;
 
 // `seeds: n` (the seeds seed, seed+1, …, seed+n−1, with seed the file's `seed:`, default 1) or
 // `seeds: [a, b, …]` (those seeds): every run of the sweep is repeated once per seed. Absent: the
 // runs use `seed:` alone and no seed axis is added.
-std::vector<std::uint64_t> read_seeds(const YAML::Node& root, const std::string& where_file,
+std::vector<std::uint64_t> read_seeds(const YAML::Node& root, const std::string& file,
                                       const std::vector<Override>& overrides) {
   const YAML::Node node = root["seeds"];
   if (!node.IsDefined() || node.IsNull()) return {};
-  std::string where = where_file;
-  for (const auto& o : overrides)
-    if (o.path == "seeds") where = o.origin;
-  if (where == where_file && !node.Mark().is_null())
-    where += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
+  const std::string where = origin_of(file, node.Mark(), overrides, [](const std::string& p) { return p == "seeds"; });
   const auto as_seed = [&](const YAML::Node& n, const char* what) {
-    std::uint64_t v = 0;
-    if (!n.IsScalar() || !YAML::convert<std::uint64_t>::decode(n, v) || n.Scalar().find_first_of("-+") == 0)
-      throw InputError(fmt::format("{}: seeds: {} must be a whole number ≥ 0, got '{}'", where, what,
-                                   n.IsScalar() ? n.Scalar() : std::string("a list or map")));
-    return v;
+    const auto v = whole_number(n);
+    if (!v) throw InputError(fmt::format("{}: seeds: {} must be a whole number ≥ 0, got '{}'", where, what, shown(n)));
+    return *v;
   };
   std::vector<std::uint64_t> seeds;
   if (node.IsSequence()) {
@@ -229,14 +244,12 @@ std::vector<std::uint64_t> read_seeds(const YAML::Node& root, const std::string&
     throw InputError(fmt::format("{}: seeds: the number of seeds must be between 1 and {}, got {}", where, kMaxSeeds, n));
   std::uint64_t first = 1;
   if (const YAML::Node seed = root["seed"]; seed.IsDefined() && !seed.IsNull()) {
-    std::string at = where_file;
-    for (const auto& o : overrides)
-      if (o.path == "seed") at = o.origin;
-    if (at == where_file && !seed.Mark().is_null())
-      at += fmt::format(":{}:{}", seed.Mark().line + 1, seed.Mark().column + 1);
-    if (!seed.IsScalar() || !YAML::convert<std::uint64_t>::decode(seed, first) || seed.Scalar().find_first_of("-+") == 0)
-      throw InputError(fmt::format("{}: seed: must be a whole number ≥ 0 (the first of the seeds), got '{}'", at,
-                                   seed.IsScalar() ? seed.Scalar() : std::string("a list or map")));
+    const auto v = whole_number(seed);
+    if (!v)
+      throw InputError(fmt::format("{}: seed: must be a whole number ≥ 0 (the first of the seeds), got '{}'",
+                                   origin_of(file, seed.Mark(), overrides, [](const std::string& p) { return p == "seed"; }),
+                                   shown(seed)));
+    first = *v;
   }
   if (first > std::numeric_limits<std::uint64_t>::max() - n)
     throw InputError(fmt::format("{}: seeds: seed {} + {} seeds passes the largest seed", where, first, n));
@@ -349,11 +362,9 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
       const auto longest = static_cast<std::size_t>(
           std::max_element(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); }) -
           labels.begin());
-      const auto mark = root["sweep"][axes[longest].key][index[longest]].Mark();
-      std::string where = file;  // the file position, or the --set that gave the axis
-      for (const auto& o : overrides)
-        if (o.path == "sweep" || o.path == "sweep." + axes[longest].key) where = o.origin;
-      if (where == file && !mark.is_null()) where += fmt::format(":{}:{}", mark.line + 1, mark.column + 1);
+      const std::string& key = axes[longest].key;
+      const std::string where = origin_of(file, root["sweep"][key][index[longest]].Mark(), overrides,
+                                          [&](const std::string& p) { return p == "sweep" || p == "sweep." + key; });
       throw InputError(fmt::format("{}: sweep.{}: the run folder '{}…' would be {} bytes long, more than the {} "
                                    "a file system allows in a name; use shorter values or fewer axes",
                                    where, axes[longest].key,
