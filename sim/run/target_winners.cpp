@@ -21,10 +21,8 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return parts;
 }
 
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  return fmt::format("{}", fmt::join(parts, sep));
 }
 
 struct Contender {
