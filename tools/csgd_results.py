@@ -37,6 +37,12 @@ def finite(value):
     return value is not None and math.isfinite(value)
 
 
+def reaches(row, column, target, at_least=True):
+    """Whether a metrics row's `column` is at least (or at most) `target`."""
+    v = row.get(column)
+    return finite(v) and (v >= target if at_least else v <= target)
+
+
 def flatten_resolved_yaml(text):
     """config.resolved.yaml as {'algorithm.sync_interval': '8', ...}.
 
@@ -179,11 +185,7 @@ class Run(Curve):
 
     def first_reaching(self, column, target, at_least=True):
         """The first metrics row where `column` reaches `target`, or None."""
-        for r in self.rows:
-            v = r.get(column)
-            if finite(v) and (v >= target if at_least else v <= target):
-                return r
-        return None
+        return next((r for r in self.rows if reaches(r, column, target, at_least)), None)
 
     def value_of(self, key):
         """A swept value or a configuration value, by full key path or unique suffix."""
@@ -346,8 +348,8 @@ def stop_target(runs):
     """The runs' stop targets (stop.target in the experiment): a tuple of (column, value, at_least),
     any of which stops a run (as csgd does), or None."""
     for run in runs:
-        targets = tuple((column, _as_number(run.config.get(key)), at_least) for key, column, at_least in TARGET_KEYS
-                        if _as_number(run.config.get(key)) is not None)
+        values = [(column, _as_number(run.config.get(key)), at_least) for key, column, at_least in TARGET_KEYS]
+        targets = tuple(t for t in values if t[1] is not None)
         if targets:
             return targets
     return None
@@ -368,12 +370,7 @@ def describe_target(target):
 
 def first_reaching_any(run, target):
     """The first metrics row reaching any of the targets, or None."""
-    for r in run.rows:
-        for column, value, at_least in _targets(target):
-            v = r.get(column)
-            if finite(v) and (v >= value if at_least else v <= value):
-                return r
-    return None
+    return next((r for r in run.rows if any(reaches(r, *t) for t in _targets(target))), None)
 
 
 def time_to_target(line, target):
