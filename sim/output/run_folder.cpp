@@ -111,20 +111,24 @@ void mark_run_failed(const std::filesystem::path& dir, const std::string& messag
   }
 }
 
-void check_run_folder_free(const std::filesystem::path& dir, bool force) {
-  // A seed's folder CONFIG/seed=k must not go inside a run of an earlier, unseeded sweep.
-  if (const auto parent = dir.parent_path(); dir.filename().string().rfind("seed=", 0) == 0)
-    check_run_folder_free(parent, force);
-  const auto summary = dir / "summary.json";
-  if (force || !std::filesystem::exists(summary)) return;
-  std::string status = "unknown";
-  try {
-    std::ifstream in(summary);
-    status = nlohmann::json::parse(in).value("status", "unknown");
-  } catch (const std::exception&) {
+void check_run_folder_free(const std::filesystem::path& out_dir, const std::string& run_name, bool force) {
+  if (force) return;
+  // The run's folder and every folder on the way to it (CONFIG of CONFIG/seed=k): a run of an
+  // earlier sweep there is not overwritten, nor written into.
+  std::filesystem::path dir = out_dir;
+  for (const auto& part : std::filesystem::path(run_name)) {
+    dir /= part;
+    const auto summary = dir / "summary.json";
+    if (!std::filesystem::exists(summary)) continue;
+    std::string status = "unknown";
+    try {
+      std::ifstream in(summary);
+      status = nlohmann::json::parse(in).value("status", "unknown");
+    } catch (const std::exception&) {
+    }
+    throw InputError(fmt::format("{}: a {} run is already there; pass --force to overwrite it, or --out DIR",
+                                 dir.string(), status));
   }
-  throw InputError(fmt::format("{}: a {} run is already there; pass --force to overwrite it, or --out DIR",
-                               dir.string(), status));
 }
 
 ResultsFolderLock::ResultsFolderLock(const std::filesystem::path& dir) {

@@ -23,9 +23,9 @@ void check_results_folder_writable(const std::filesystem::path& out_dir, const s
 // still takes that much. Best effort: never throws.
 void mark_run_failed(const std::filesystem::path& dir, const std::string& message);
 
-// Throws InputError if `dir` holds a run (a summary.json) and `force` is false. Checked for
-// every run before any work starts.
-void check_run_folder_free(const std::filesystem::path& dir, bool force);
+// Throws InputError if the folder of run `run_name` under `out_dir`, or a folder on the way to it,
+// holds a run (a summary.json) and `force` is false. Checked for every run before any work starts.
+void check_run_folder_free(const std::filesystem::path& out_dir, const std::string& run_name, bool force);
 
 // An exclusive lock (flock) on an experiment's results folder, held while its runs are written:
 // a second csgd writing into the same --out is refused (InputError) instead of mixing files.

@@ -158,7 +158,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   runs.reserve(plan.runs.size());
   SharedProblems problems;
   for (const RunPlan& rp : plan.runs) {
-    check_run_folder_free(options.out_dir / rp.run_name, options.force);
+    check_run_folder_free(options.out_dir, rp.run_name, options.force);
     if (rp.config.precision == Precision::float32) {
       runs.emplace_back(prepare<float>(rp, options, problems));
     } else {
@@ -172,7 +172,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   }
   // One writer per results folder; what was free before the lock is checked again under it.
   const ResultsFolderLock lock(options.out_dir);
-  for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir / rp.run_name, options.force);
+  for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir, rp.run_name, options.force);
   if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();
   std::vector<std::string> sweep_rows(plan.runs.size());  // each run's lines of sweep.csv
