@@ -1,7 +1,8 @@
 // The flow-level network model: every message is a flow on its route, and concurrent flows share
 // link bandwidth max-min fairly. Rates change only when the set of flows changes; all changes of
 // one instant are batched into one recompute that runs after the instant's ordinary events
-// (priority 1). Between recomputes every flow drains at a constant rate, so the model needs one
+// (priority 1), which re-solves only the flows connected to a link where a flow started or ended
+// (the others' rates cannot change). Between recomputes every flow drains at a constant rate, so the model needs one
 // pending completion event (the earliest), invalidated by a version number when rates change.
 // A flow whose bytes are all out still needs its path latency before `done`: an uncontended
 // message of M bytes over latency L and bottleneck B takes L + M/B.
@@ -61,6 +62,7 @@ class FlowNetwork final : public NetworkModel {
     finish_at_.push_back(std::numeric_limits<double>::infinity());
     latency_.push_back(latency);
     done_.push_back(std::move(done));
+    changed_.insert(changed_.end(), route.begin(), route.end());
     request_recompute();
   }
 
@@ -90,8 +92,12 @@ class FlowNetwork final : public NetworkModel {
     recompute_pending_ = false;
     advance();
     ++version_;
-    if (route_.empty()) return;
-    sharing_.solve(route_, rate_);
+    if (route_.empty()) {
+      changed_.clear();
+      return;
+    }
+    sharing_.solve_changed(route_, changed_, rate_);
+    changed_.clear();
     double earliest = std::numeric_limits<double>::infinity();
     for (std::size_t f = 0; f < remaining_.size(); ++f) {
       finish_at_[f] = engine_.now() + std::max(remaining_[f], 0.0) / rate_[f];
@@ -109,6 +115,7 @@ class FlowNetwork final : public NetworkModel {
     std::size_t kept = 0;
     for (std::size_t f = 0; f < route_.size(); ++f) {
       if (finish_at_[f] <= now || remaining_[f] <= 1e-9 * bytes_[f]) {
+        changed_.insert(changed_.end(), route_[f].begin(), route_[f].end());
         deliveries_.deliver_in(latency_[f], std::move(done_[f]));
         continue;
       }
@@ -144,6 +151,7 @@ class FlowNetwork final : public NetworkModel {
   std::vector<std::span<const int>> route_;
   std::vector<double> bytes_, remaining_, rate_, finish_at_, latency_;
   std::vector<std::function<void()>> done_;
+  std::vector<int> changed_;  // links where a flow started or ended since the last recompute
 
   double last_advance_ = 0;
   bool recompute_pending_ = false;

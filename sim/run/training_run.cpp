@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_for_each.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
@@ -332,10 +333,18 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
       algorithm.communicate(workers);
       profile.communicate_s += seconds_since(t0);
     }
-    for (Member<S>& m : members) {  // every clock charges the same iteration its own way
+    // Every clock charges the same iteration its own way. A member's clock, schedule and ledger
+    // are its own (engine, network and topology copies included), so a group's clocks advance in
+    // parallel: each replays its own events in its own order, the same bits as one at a time.
+    const auto charge = [&](Member<S>& m) {
       m.ledger.t = t;
       if (round) ++m.ledger.rounds;
       m.ledger.add(m.run.clock->advance(t, m.schedule));
+    };
+    if (members.size() > 1) {
+      tbb::parallel_for_each(members.begin(), members.end(), charge);
+    } else {
+      charge(members.front());
     }
 
     const bool interrupted = options.interrupt && options.interrupt->load();

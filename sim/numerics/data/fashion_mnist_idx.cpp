@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -146,13 +147,25 @@ Matrix<S> read_pixels(GzReader& in, const ImageHeader& h) {
                          std::to_string(h.n) + " images of " + std::to_string(h.rows) + "x" + std::to_string(h.cols) + " pixels");
   Matrix<S> features(Eigen::Index{h.rows} * h.cols, Eigen::Index{h.n});  // IDX image k = column k
   const std::size_t total = static_cast<std::size_t>(features.size());
-  std::vector<unsigned char> buf(std::min(total, kChunk));
+  // Inflating a chunk and converting one (which also first-touches the matrix's pages) take
+  // about as long as each other, so a second thread inflates chunk k+1 while this one converts
+  // chunk k. The future's get() passes a read error on; its destructor waits for the reader.
+  std::array<std::vector<unsigned char>, 2> buf;
+  buf[0].resize(std::min(total, kChunk));
+  buf[1].resize(buf[0].size());
   S* out = features.data();
-  for (std::size_t done = 0; done < total;) {
-    const std::size_t len = std::min(buf.size(), total - done);
-    in.read_exact(buf.data(), len, "pixel data");
-    for (std::size_t k = 0; k < len; ++k) out[done + k] = scale[buf[k]];
+  std::size_t len = std::min(kChunk, total);
+  in.read_exact(buf[0].data(), len, "pixel data");
+  for (std::size_t done = 0, k = 0; done < total; k ^= 1) {
+    const std::size_t next_len = std::min(kChunk, total - done - len);
+    std::future<void> next;
+    if (next_len > 0)
+      next = std::async(std::launch::async, [&in, &b = buf[k ^ 1], next_len] { in.read_exact(b.data(), next_len, "pixel data"); });
+    const unsigned char* bytes = buf[k].data();
+    for (std::size_t j = 0; j < len; ++j) out[done + j] = scale[bytes[j]];
+    if (next.valid()) next.get();
     done += len;
+    len = next_len;
   }
   in.expect_end();
   return features;
