@@ -19,10 +19,12 @@
 #include "csgd/model_registry.hpp"
 #include "csgd/partition_registry.hpp"
 #include "csgd/errors.hpp"
+#include "csgd/mpi_job.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "csgd/runner.hpp"
 #include "csgd/units.hpp"
+#include "run/rank_agreement.hpp"
 #include "run/seed_summary.hpp"
 #include "run/target_winners.hpp"
 
@@ -78,6 +80,8 @@ po::options_description run_options() {
                 "(Chrome trace-event format; open in Perfetto)")
       ("timing-only", "simulate the cluster clock alone (no gradients): what-if timing at any N")
       ("dry-run", "check the file and build every run (data, W, topology), then stop without writing anything")
+      ("sweep-ranks", po::value<int>(), "under mpirun: deal the experiment's runs to groups of this many ranks "
+                                        "(only 1 so far: each rank trains whole runs; rank 0 writes sweep.csv)")
       ("quiet,q", "print nothing but errors");
   return o;
 }
@@ -128,31 +132,62 @@ std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>&
   return out + "\n";
 }
 
+// Under mpirun: --sweep-ranks 1 deals the training groups to the ranks. Spreading one run's
+// workers over ranks (no --sweep-ranks, or G > 1) is refused until it exists.
+void check_ranks(const po::variables_map& vm, const MpiJob& job) {
+  if (job.ranks_without_mpi() > 1)
+    throw InputError(fmt::format("started as one of {} ranks, but this csgd was built without MPI: every rank would "
+                                 "train every run into the same files (install libopenmpi-dev and rebuild, or run "
+                                 "without mpirun)",
+                                 job.ranks_without_mpi()));
+  if (!vm.count("sweep-ranks")) {
+    if (job.size() > 1)
+      throw InputError(fmt::format("running one run's workers over several ranks is not implemented yet; with {} ranks, "
+                                   "pass --sweep-ranks 1 to deal the experiment's runs to them",
+                                   job.size()));
+    return;
+  }
+  const int G = vm["sweep-ranks"].as<int>();
+  if (G < 1) throw InputError(fmt::format("--sweep-ranks must be ≥ 1, got {}", G));
+  if (G > 1)
+    throw InputError(fmt::format("--sweep-ranks {}: groups of several ranks (one run's workers over {} ranks) are not "
+                                 "implemented yet; use --sweep-ranks 1",
+                                 G, G));
+}
+
 }  // namespace
 
 int run_command(int argc, const char* const* argv) {
+  const MpiJob& job = MpiJob::current();
   po::options_description visible = run_options();
   po::options_description all = visible;
   all.add_options()("file", po::value<std::string>(), "experiment file");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw InputError(fmt::format("{} (see csgd run --help)", e.what()));
-  }
+  std::optional<ExperimentPlan> loaded;
+  int threads = 0;
+  // Every rank reads the options and the file; an error on any stops all, reported once.
+  on_every_rank(job, [&] {
+    try {
+      po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      throw InputError(fmt::format("{} (see csgd run --help)", e.what()));
+    }
+    if (vm.count("help")) return;
+    if (!vm.count("file")) throw InputError("csgd run needs an experiment file, e.g. csgd run experiments/quickstart.yaml");
+    threads = vm["threads"].as<int>();
+    if (threads < 0) throw InputError(fmt::format("--threads must be ≥ 0, got {}", threads));
+    check_ranks(vm, job);
+    const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    loaded = load_experiment(vm["file"].as<std::string>(), overrides);
+  });
   if (vm.count("help")) {
-    std::cout << "Usage: csgd run FILE.yaml [options]\n\n" << visible << "\n" << registry_help();
+    if (job.rank() == 0) std::cout << "Usage: csgd run FILE.yaml [options]\n\n" << visible << "\n" << registry_help();
     return 0;
   }
-  if (!vm.count("file")) throw InputError("csgd run needs an experiment file, e.g. csgd run experiments/quickstart.yaml");
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) throw InputError(fmt::format("--threads must be ≥ 0, got {}", threads));
-
-  const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const ExperimentPlan plan = load_experiment(vm["file"].as<std::string>(), overrides);
+  const ExperimentPlan& plan = *loaded;
 
   RunOptions options;
   options.out_dir = vm.count("out") ? std::filesystem::path(vm["out"].as<std::string>())
@@ -164,13 +199,15 @@ int run_command(int argc, const char* const* argv) {
   options.quiet = vm.count("quiet") > 0;
   options.progress = !options.quiet && isatty(STDERR_FILENO);
   options.interrupt = &g_interrupted;
+  // Each rank reports the runs it trained; rank 0 alone prints the rest.
   if (!options.quiet) options.on_run_done = [](const RunResult& r) { std::fputs(r.report.c_str(), stdout); };
+  const bool speaks = !options.quiet && job.rank() == 0;
 
   std::optional<tbb::global_control> limit;
   if (threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  if (!options.quiet)
+  if (speaks)
     options.on_prepared = [&] {
       std::printf("csgd: %s — %zu run%s → %s\n", plan.name.c_str(), plan.runs.size(), plan.runs.size() == 1 ? "" : "s",
                   options.out_dir.string().c_str());
@@ -183,18 +220,19 @@ int run_command(int argc, const char* const* argv) {
     if (r.status == RunStatus::diverged) code = exit_diverged;
     if (r.status == RunStatus::interrupted) code = g_signal == SIGTERM ? exit_terminated : exit_interrupted;
   }
+  code = job.max(code);  // every rank exits with the job's code
   if (options.dry_run) {
-    if (!options.quiet) {
+    if (speaks) {
       for (const auto& run : plan.runs) std::printf("  %s\n", run.run_name.c_str());
       std::printf("dry run: %zu run%s valid; nothing was trained or written\n", plan.runs.size(),
                   plan.runs.size() == 1 ? "" : "s");
     }
     return 0;
   }
-  if (!options.quiet && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
-  if (!options.quiet && !plan.seeds.empty()) std::fputs(seed_table(plan, results).c_str(), stdout);
-  if (!options.quiet) std::fputs(target_winner_table(plan, results).c_str(), stdout);
-  if (!options.quiet) {
+  if (speaks && results.size() > 1) std::fputs(sweep_table(results).c_str(), stdout);
+  if (speaks && !plan.seeds.empty()) std::fputs(seed_table(plan, results).c_str(), stdout);
+  if (speaks) std::fputs(target_winner_table(plan, results).c_str(), stdout);
+  if (speaks) {
     std::printf("results: %s%s\n", options.out_dir.string().c_str(),
                 plan.sweep_keys.empty()  ? ("/" + plan.runs.front().run_name).c_str()
                 : plan.seeds.empty()     ? " (sweep.csv combines the runs)"

@@ -1,6 +1,7 @@
 // Prepares every run of a plan (all input errors surface here, before any training), then trains
 // each group of runs that share their numerics once, driving every run's clock (training_run.cpp),
-// and keeps the sweep's combined CSV current, in plan order, after each group.
+// and keeps the sweep's combined CSV current, in plan order, after each group. Under mpirun
+// (--sweep-ranks 1) the groups are dealt to the ranks and rank 0 writes the combined CSV at the end.
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -17,7 +18,10 @@
 #include "csgd/input_limits.hpp"
 #include "csgd/errors.hpp"
 #include "output/run_folder.hpp"
+#include "csgd/mpi_job.hpp"
 #include "run/located.hpp"
+#include "run/rank_agreement.hpp"
+#include "run/run_exchange.hpp"
 #include "run/seed_summary.hpp"
 #include "run/training_run.hpp"
 
@@ -151,28 +155,39 @@ const char* to_string(RunStatus s) {
 }
 
 std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptions& options) {
-  std::vector<std::string> names;
-  for (const RunPlan& rp : plan.runs) names.push_back(rp.run_name);
-  check_results_folder_writable(options.out_dir, names);
+  // Under mpirun, every rank checks and prepares every run (so that bad input stops every rank
+  // before any work), then trains the training groups dealt to it: group g on rank g mod R.
+  const MpiJob& job = MpiJob::current();
   std::vector<AnyRun> runs;
   runs.reserve(plan.runs.size());
   SharedProblems problems;
-  for (const RunPlan& rp : plan.runs) {
-    check_run_folder_free(options.out_dir, rp.run_name, options.force);
-    if (rp.config.precision == Precision::float32) {
-      runs.emplace_back(prepare<float>(rp, options, problems));
-    } else {
-      runs.emplace_back(prepare<double>(rp, options, problems));
+  on_every_rank(job, [&] {
+    std::vector<std::string> names;
+    for (const RunPlan& rp : plan.runs) names.push_back(rp.run_name);
+    check_results_folder_writable(options.out_dir, names);
+    for (const RunPlan& rp : plan.runs) {
+      check_run_folder_free(options.out_dir, rp.run_name, options.force);
+      if (rp.config.precision == Precision::float32) {
+        runs.emplace_back(prepare<float>(rp, options, problems));
+      } else {
+        runs.emplace_back(prepare<double>(rp, options, problems));
+      }
     }
-  }
+  });
 
   if (options.dry_run) {
     if (options.on_prepared) options.on_prepared();
     return {};
   }
-  // One writer per results folder; what was free before the lock is checked again under it.
-  const ResultsFolderLock lock(options.out_dir);
-  for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir, rp.run_name, options.force);
+  // One writer per results folder (rank 0 holds the lock for the job); what was free before the
+  // lock is checked again under it.
+  std::optional<ResultsFolderLock> lock;
+  on_every_rank(job, [&] {
+    if (job.rank() == 0) lock.emplace(options.out_dir);
+  });
+  on_every_rank(job, [&] {
+    for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir, rp.run_name, options.force);
+  });
   if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();
   std::vector<std::string> sweep_rows(plan.runs.size());  // each run's lines of sweep.csv
@@ -196,7 +211,10 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     write_file_atomically(options.out_dir / "sweep-summary.csv", sweep_summary_csv(plan, seed_rows));
     write_file_atomically(options.out_dir / "sweep-final.csv", sweep_final_csv(plan, finished()));
   };
-  for (const std::vector<std::size_t>& group : training_groups(plan, runs, options.timing_only)) {
+  const auto groups = training_groups(plan, runs, options.timing_only);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (static_cast<int>(g % static_cast<std::size_t>(job.size())) != job.rank()) continue;
+    const std::vector<std::size_t>& group = groups[g];
     std::vector<RunResult> group_results = std::visit(
         [&](auto& first) {
           using Run = std::remove_reference_t<decltype(first)>;
@@ -228,9 +246,25 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
       interrupted = interrupted || group_results[i].status == RunStatus::interrupted;
       done[group[i]] = std::move(group_results[i]);
     }
-    if (sweep) write_sweep_csv();
+    if (sweep && job.size() == 1) write_sweep_csv();
     if (interrupted) break;
   }
+  if (job.size() == 1) return finished();
+
+  // Rank 0 collects every rank's finished runs and writes the combined files once; each rank
+  // returns its own results (rank 0: all of them).
+  std::vector<FinishedRun> mine;
+  for (std::size_t k = 0; k < plan.runs.size(); ++k)
+    if (done[k]) mine.push_back({k, sweep_rows[k], seed_rows.empty() ? std::vector<MetricsRow>() : seed_rows[k], *done[k]});
+  const std::vector<std::string> parts = job.gather(pack(mine));
+  if (job.rank() != 0) return finished();
+  for (const std::string& part : parts)
+    for (FinishedRun& run : unpack(part)) {
+      sweep_rows[run.index] = std::move(run.sweep_rows);
+      if (!seed_rows.empty()) seed_rows[run.index] = std::move(run.rows);
+      done[run.index] = std::move(run.result);
+    }
+  if (sweep) write_sweep_csv();
   return finished();
 }
 

@@ -1,0 +1,111 @@
+// MpiJob over the MPI C API when the build found MPI (CSGD_HAVE_MPI), else a job of one rank.
+// MPI is initialised only when a launcher's environment says this process is a rank of a job,
+// so that `csgd` without mpirun starts as fast, and behaves exactly, as a build without MPI.
+#include "csgd/mpi_job.hpp"
+
+#include <cstdlib>
+#include <string>
+
+#if CSGD_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace csgd {
+namespace {
+
+const MpiJob* g_current = nullptr;
+
+// The job size a launcher announced (Open MPI, PMIx, Slurm/MPICH PMI), or 0 when none did.
+int launched_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"})
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  if (std::getenv("PMIX_RANK") || std::getenv("PMI_RANK")) return 1;  // a rank of an unknown size
+  return 0;
+}
+
+}  // namespace
+
+MpiJob::MpiJob(int& argc, char**& argv) {
+  const int announced = launched_size();
+#if CSGD_HAVE_MPI
+  if (announced > 0) {
+    int provided = 0;
+    // FUNNELED: only the main thread calls MPI; oneTBB's workers never do.
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    initialised_ = true;
+  }
+#else
+  (void)argc;
+  (void)argv;
+  if (announced > 1) ranks_without_mpi_ = announced;
+#endif
+  g_current = this;
+}
+
+MpiJob::~MpiJob() {
+  g_current = nullptr;
+#if CSGD_HAVE_MPI
+  if (initialised_) MPI_Finalize();
+#endif
+}
+
+const MpiJob& MpiJob::current() {
+  static const MpiJob single;
+  return g_current ? *g_current : single;
+}
+
+int MpiJob::min(int value) const {
+#if CSGD_HAVE_MPI
+  if (initialised_) MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+#endif
+  return value;
+}
+
+int MpiJob::max(int value) const {
+#if CSGD_HAVE_MPI
+  if (initialised_) MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+#endif
+  return value;
+}
+
+int MpiJob::broadcast(int value, [[maybe_unused]] int root) const {
+#if CSGD_HAVE_MPI
+  if (initialised_) MPI_Bcast(&value, 1, MPI_INT, root, MPI_COMM_WORLD);
+#endif
+  return value;
+}
+
+std::vector<std::string> MpiJob::gather(const std::string& mine) const {
+  if (!initialised_) return {mine};
+  std::vector<std::string> all;
+#if CSGD_HAVE_MPI
+  int length = static_cast<int>(mine.size());
+  std::vector<int> lengths(rank_ == 0 ? static_cast<std::size_t>(size_) : 0), offsets(lengths.size());
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::string joined;
+  if (rank_ == 0) {
+    long long total = 0;
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+      offsets[r] = static_cast<int>(total);
+      total += lengths[r];
+    }
+    joined.resize(static_cast<std::size_t>(total));
+  }
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
+              MPI_COMM_WORLD);
+  for (std::size_t r = 0; r < lengths.size(); ++r)
+    all.push_back(joined.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
+#endif
+  return all;
+}
+
+void MpiJob::abort(int code) const {
+#if CSGD_HAVE_MPI
+  if (initialised_) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+  std::exit(code);
+}
+
+}  // namespace csgd

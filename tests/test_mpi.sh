@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# csgd under mpirun (Open MPI): runs dealt to ranks (--sweep-ranks 1) write the same files as one
+# process, for 1, 2 and 3 ranks, seeds' means included; bad input is reported once with exit 2;
+# a rank killed mid-study stops the whole job within seconds.
+# Usage: test_mpi.sh CSGD_BINARY SOURCE_DIR MPIRUN
+set -euo pipefail
+csgd=$1
+src=$2
+mpirun=("$3" --oversubscribe)
+[ "$(id -u)" -eq 0 ] && mpirun+=(--allow-run-as-root)  # CI runs as root; Open MPI refuses it otherwise
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Every file of two results folders equal, wall-clock fields aside.
+same_results() {
+  python3 - "$1" "$2" <<'PY'
+import csv, json, os, sys
+a, b = sys.argv[1:3]
+def strip(o):
+    if isinstance(o, dict): return {k: strip(v) for k, v in o.items() if k not in ('wall_s', 'profile_s', 'samples_per_s')}
+    if isinstance(o, list): return [strip(v) for v in o]
+    return o
+def rows(p):
+    r = list(csv.reader(open(p))); keep = [i for i, c in enumerate(r[0]) if not c.startswith('wall_s')]  # also wall_s_mean, wall_s_se
+    return [[x[i] for i in keep] for x in r]
+def files(root):
+    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs if f != '.csgd.lock')
+fa, fb = files(a), files(b)
+if fa != fb: sys.exit(f'different files: {sorted(set(fa) ^ set(fb))}')
+for f in fa:
+    pa, pb = os.path.join(a, f), os.path.join(b, f)
+    if f.endswith('.csv'): same = rows(pa) == rows(pb)
+    elif f.endswith('.json'): same = strip(json.load(open(pa))) == strip(json.load(open(pb)))
+    else: same = open(pa, 'rb').read() == open(pb, 'rb').read()
+    if not same: sys.exit(f'{f} differs between {a} and {b}')
+print(f'{len(fa)} files identical')
+PY
+}
+
+# The what-if study cut short, with two seeds: 6 trainings × 2 seeds driving 120 clocks.
+study="$src/experiments/whatif/topology-bandwidth.yaml"
+short=(--set stop.epochs=0.2 --set seeds=2 --threads 1 --quiet)
+"$csgd" run "$study" "${short[@]}" --out "$tmp/alone"
+for R in 1 2 3; do
+  "${mpirun[@]}" -n "$R" "$csgd" run "$study" "${short[@]}" --sweep-ranks 1 --out "$tmp/ranks$R" ||
+    fail "mpirun -n $R exited $?"
+  same_results "$tmp/alone" "$tmp/ranks$R" || fail "$R ranks did not write what one process writes"
+done
+[ -s "$tmp/ranks3/sweep-summary.csv" ] && [ -s "$tmp/ranks3/sweep-final.csv" ] || fail "seeds' means missing"
+
+# Bad input: exit 2 from the job, the message once (not once per rank), nothing written.
+set +e
+"${mpirun[@]}" -n 3 "$csgd" run "$study" --set workers=abc --sweep-ranks 1 --out "$tmp/bad" >"$tmp/bad.log" 2>&1
+code=$?
+set -e
+[ "$code" -eq 2 ] || { cat "$tmp/bad.log"; fail "bad input under mpirun exited $code, expected 2"; }
+[ "$(grep -c 'csgd: error: .*workers: expected an integer' "$tmp/bad.log")" -eq 1 ] ||
+  { cat "$tmp/bad.log"; fail "bad input not reported exactly once"; }
+[ ! -e "$tmp/bad" ] || fail "bad input wrote $tmp/bad"
+# Several ranks without --sweep-ranks (one run's workers over ranks) is refused, not run R times.
+set +e
+"${mpirun[@]}" -n 2 "$csgd" run "$study" --out "$tmp/refused" >"$tmp/refused.log" 2>&1
+code=$?
+set -e
+[ "$code" -eq 2 ] && grep -q "pass --sweep-ranks 1" "$tmp/refused.log" || { cat "$tmp/refused.log"; fail "no refusal"; }
+
+# The other commands would do their whole work once per rank: refused.
+set +e
+"${mpirun[@]}" -n 2 "$csgd" topo ring --workers 4 >"$tmp/topo.log" 2>&1
+code=$?
+set -e
+[ "$code" -eq 2 ] && [ "$(grep -c 'only `csgd run` uses MPI ranks' "$tmp/topo.log")" -eq 1 ] ||
+  { cat "$tmp/topo.log"; fail "csgd topo under mpirun not refused once"; }
+
+# A rank killed mid-study stops the job within seconds, with a non-zero exit code, and the study
+# does not claim to have completed.
+start=$(date +%s)
+"${mpirun[@]}" -n 2 "$csgd" run "$study" --threads 1 --quiet --sweep-ranks 1 --out "$tmp/killed" \
+  >"$tmp/killed.log" 2>&1 &
+job=$!
+victim=""
+for _ in $(seq 100); do  # wait for rank 1 to be up and training (its first metrics row)
+  for p in $(pgrep -f "$tmp/killed" || true); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then victim=$p; fi
+  done
+  [ -n "$victim" ] && [ "$(find "$tmp/killed" -name metrics.csv 2>/dev/null | wc -l)" -gt 15 ] && break
+  sleep 0.1
+done
+[ -n "$victim" ] || fail "rank 1 never started"
+kill -9 "$victim"
+set +e
+wait "$job"
+code=$?
+set -e
+elapsed=$(($(date +%s) - start))
+[ "$code" -ne 0 ] || fail "the job exited 0 after a rank was killed"
+[ "$elapsed" -lt 60 ] || fail "the job took ${elapsed}s to stop after a rank was killed"
+completed=$( (grep -l '"status": "completed"' "$tmp"/killed/*/summary.json || true) | wc -l)
+[ "$completed" -lt 60 ] || fail "all 60 runs claim completed although rank 1 was killed"
+echo "mpi: identical results on 1, 2, 3 ranks; bad input reported once; killed rank stopped the job (exit $code, ${elapsed}s)"
