@@ -3,7 +3,10 @@
 // so that `csgd` without mpirun starts as fast, and behaves exactly, as a build without MPI.
 #include "csgd/mpi_job.hpp"
 
+#include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <stdexcept>
 #include <string>
 
 #if CSGD_HAVE_MPI
@@ -32,6 +35,10 @@ MpiJob::MpiJob(int& argc, char**& argv) {
     int provided = 0;
     // FUNNELED: only the main thread calls MPI; oneTBB's workers never do.
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    if (provided < MPI_THREAD_FUNNELED) {  // oneTBB's threads exist, so SINGLE would not be honest
+      std::fputs("csgd: this MPI library does not support MPI_THREAD_FUNNELED\n", stderr);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
     initialised_ = true;
@@ -81,6 +88,9 @@ std::vector<std::string> MpiJob::gather(const std::string& mine) const {
   if (!initialised_) return {mine};
   std::vector<std::string> all;
 #if CSGD_HAVE_MPI
+  // MPI counts are ints: past 2 GiB the job stops with a message instead of corrupt results.
+  if (mine.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::length_error("MpiJob::gather: a rank's message exceeds 2 GiB");
   int length = static_cast<int>(mine.size());
   std::vector<int> lengths(rank_ == 0 ? static_cast<std::size_t>(size_) : 0), offsets(lengths.size());
   MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -91,6 +101,8 @@ std::vector<std::string> MpiJob::gather(const std::string& mine) const {
       offsets[r] = static_cast<int>(total);
       total += lengths[r];
     }
+    if (total > std::numeric_limits<int>::max())
+      throw std::length_error("MpiJob::gather: the ranks' messages exceed 2 GiB together");
     joined.resize(static_cast<std::size_t>(total));
   }
   MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,

@@ -187,6 +187,13 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   });
   on_every_rank(job, [&] {
     for (const RunPlan& rp : plan.runs) check_run_folder_free(options.out_dir, rp.run_name, options.force);
+    // Ranks write the combined files only at the end: an earlier sweep's must not outlive a job
+    // that aborts (one process replaces them after its first group).
+    if (job.size() > 1 && job.rank() == 0) {
+      std::error_code ec;
+      for (const char* stale : {"sweep.csv", "sweep-summary.csv", "sweep-final.csv"})
+        std::filesystem::remove(options.out_dir / stale, ec);
+    }
   });
   if (options.on_prepared) options.on_prepared();
   const bool sweep = !plan.sweep_keys.empty();

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <future>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "csgd/errors.hpp"
@@ -159,8 +160,14 @@ Matrix<S> read_pixels(GzReader& in, const ImageHeader& h) {
   for (std::size_t done = 0, k = 0; done < total; k ^= 1) {
     const std::size_t next_len = std::min(kChunk, total - done - len);
     std::future<void> next;
-    if (next_len > 0)
-      next = std::async(std::launch::async, [&in, &b = buf[k ^ 1], next_len] { in.read_exact(b.data(), next_len, "pixel data"); });
+    const auto read_next = [&in, &b = buf[k ^ 1], next_len] { in.read_exact(b.data(), next_len, "pixel data"); };
+    if (next_len > 0) {
+      try {
+        next = std::async(std::launch::async, read_next);
+      } catch (const std::system_error&) {  // no thread to be had: read it here, after converting
+        next = std::async(std::launch::deferred, read_next);
+      }
+    }
     const unsigned char* bytes = buf[k].data();
     for (std::size_t j = 0; j < len; ++j) out[done + j] = scale[bytes[j]];
     if (next.valid()) next.get();
