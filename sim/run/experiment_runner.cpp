@@ -4,6 +4,7 @@
 // (--sweep-ranks 1) the groups are dealt to the ranks and rank 0 writes the combined CSV at the end.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -84,7 +85,12 @@ struct SharedProblems {
   }
 };
 
-template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedProblems& problems) {
+// `trains_here(key)`: whether this process trains the group of the run's numerics key. A run
+// another MPI rank trains gets no problem here (its data would only fill this rank's memory); the
+// rank that trains it builds and checks it, and an error there stops every rank.
+template <class S>
+PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedProblems& problems,
+                       const std::function<bool(const std::string&)>& trains_here) {
   const ExperimentConfig& c = plan.config;
   PreparedRun<S> run;
   run.plan = &plan;
@@ -92,10 +98,13 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   run.topology = cluster.topology;
   run.algorithm = located(plan, "algorithm", [&] { return make_algorithm<S>(c.algorithm, cluster.W ? &*cluster.W : nullptr); });
   run.numerics_key = numerics_key(plan, *run.algorithm);
-  std::shared_ptr<Problem<S>>& problem = problems.template of<S>()[run.numerics_key];
-  if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
-  run.problem = problem;
-  if (!options.timing_only) {
+  const bool here = trains_here(run.numerics_key);
+  if (here) {
+    std::shared_ptr<Problem<S>>& problem = problems.template of<S>()[run.numerics_key];
+    if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
+    run.problem = problem;
+  }
+  if (here && !options.timing_only) {
     // Training allocates x_i and u_i per worker (Algorithm 2 also its two mixing buffers): refused
     // here, before any of it, when it cannot fit.
     const int vectors = AlgorithmRegistry::find(c.algorithm.name)->mixes ? 4 : 2;
@@ -113,7 +122,7 @@ template <class S> PreparedRun<S> prepare(const RunPlan& plan, const RunOptions&
   setup.seed = c.seed;
   // Measured on a problem of its own: a gradient draws a batch, which would move worker 0's
   // sampler and change the run's numerics (a timing key must not).
-  if (c.timing.compute.measured_factor)
+  if (here && c.timing.compute.measured_factor)
     setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, c.N, c.seed), c.seed);
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
   if (options.trace) {
@@ -156,11 +165,20 @@ const char* to_string(RunStatus s) {
 
 std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptions& options) {
   // Under mpirun, every rank checks and prepares every run (so that bad input stops every rank
-  // before any work), then trains the training groups dealt to it: group g on rank g mod R.
+  // before any work), building the problems (data) of its own groups only, then trains the
+  // training groups dealt to it: group g on rank g mod R.
   const MpiJob& job = MpiJob::current();
   std::vector<AnyRun> runs;
   runs.reserve(plan.runs.size());
   SharedProblems problems;
+  // Groups numbered as training_groups() numbers them: by first appearance of a numerics key,
+  // or one per run for --timing-only. Group g is trained on rank g mod R.
+  std::map<std::string, std::size_t> group_of;
+  std::size_t run_index = 0;
+  const auto trains_here = [&](const std::string& key) {
+    const std::size_t g = options.timing_only ? run_index : group_of.emplace(key, group_of.size()).first->second;
+    return static_cast<int>(g % static_cast<std::size_t>(job.size())) == job.rank();
+  };
   on_every_rank(job, [&] {
     std::vector<std::string> names;
     for (const RunPlan& rp : plan.runs) names.push_back(rp.run_name);
@@ -168,10 +186,11 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     for (const RunPlan& rp : plan.runs) {
       check_run_folder_free(options.out_dir, rp.run_name, options.force);
       if (rp.config.precision == Precision::float32) {
-        runs.emplace_back(prepare<float>(rp, options, problems));
+        runs.emplace_back(prepare<float>(rp, options, problems, trains_here));
       } else {
-        runs.emplace_back(prepare<double>(rp, options, problems));
+        runs.emplace_back(prepare<double>(rp, options, problems, trains_here));
       }
+      ++run_index;
     }
   });
 
@@ -220,7 +239,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   };
   const auto groups = training_groups(plan, runs, options.timing_only);
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (static_cast<int>(g % static_cast<std::size_t>(job.size())) != job.rank()) continue;
+    if (static_cast<int>(g % static_cast<std::size_t>(job.size())) != job.rank()) continue;  // as trains_here
     const std::vector<std::size_t>& group = groups[g];
     std::vector<RunResult> group_results = std::visit(
         [&](auto& first) {
