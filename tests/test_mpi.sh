@@ -48,6 +48,15 @@ for R in 1 2 3; do
   same_results "$tmp/alone" "$tmp/ranks$R" || fail "$R ranks did not write what one process writes"
 done
 [ -s "$tmp/ranks3/sweep-summary.csv" ] && [ -s "$tmp/ranks3/sweep-final.csv" ] || fail "seeds' means missing"
+# The clock alone (--timing-only: one group per run) and --dry-run (writes nothing) likewise.
+"$csgd" run "$study" --timing-only --quiet --out "$tmp/clock-alone"
+"${mpirun[@]}" -n 2 "$csgd" run "$study" --timing-only --quiet --sweep-ranks 1 --out "$tmp/clock-ranks" ||
+  fail "--timing-only under mpirun exited $?"
+same_results "$tmp/clock-alone" "$tmp/clock-ranks" || fail "--timing-only on 2 ranks differs from one process"
+"${mpirun[@]}" -n 2 "$csgd" run "$study" --dry-run --sweep-ranks 1 --out "$tmp/dry" >"$tmp/dry.log" 2>&1 ||
+  fail "--dry-run under mpirun exited $?"
+[ "$(grep -c '^dry run: 60 runs valid' "$tmp/dry.log")" -eq 1 ] || { cat "$tmp/dry.log"; fail "dry run not reported once"; }
+[ ! -e "$tmp/dry" ] || fail "--dry-run wrote $tmp/dry"
 
 # Bad input: exit 2 from the job, the message once (not once per rank), nothing written.
 set +e
@@ -98,4 +107,4 @@ elapsed=$(($(date +%s) - start))
 [ "$elapsed" -lt 60 ] || fail "the job took ${elapsed}s to stop after a rank was killed"
 completed=$( (grep -l '"status": "completed"' "$tmp"/killed/*/summary.json || true) | wc -l)
 [ "$completed" -lt 60 ] || fail "all 60 runs claim completed although rank 1 was killed"
-echo "mpi: identical results on 1, 2, 3 ranks; bad input reported once; killed rank stopped the job (exit $code, ${elapsed}s)"
+echo "mpi: identical results on 1, 2, 3 ranks (and --timing-only on 2); bad input reported once; killed rank stopped the job (exit $code, ${elapsed}s)"
