@@ -473,3 +473,51 @@ TEST_CASE("bad GraphML files are refused naming the file") {
                 "</graph></graphml>", 3);
   CHECK(contains(e, "mixes directed and undirected"));
 }
+
+TEST_CASE("every generator's closed-form diameter equals a breadth-first search from every host") {
+  // The BFS is what diameter_hops() runs when no closed form is known (custom files).
+  const auto bfs = [](PhysicalTopology t) {
+    t.known_diameter_hops.reset();
+    return t.diameter_hops();
+  };
+  int checked = 0;
+  const auto check = [&](const TopologySpec& s, int N) {
+    const PhysicalTopology t = build(s, N);
+    REQUIRE(t.known_diameter_hops.has_value());
+    CAPTURE(t.name);
+    CHECK(*t.known_diameter_hops == bfs(t));
+    ++checked;
+  };
+  for (const char* name : {"ring", "line", "complete", "star", "fat-tree", "leaf-spine", "torus-3d"})
+    for (int N : {2, 3, 4, 5, 7, 8, 12, 16, 17, 27, 36, 64})
+      check(spec_named(name), N);
+  for (int N : {2, 4, 8, 16, 32, 64}) check(spec_named("hypercube"), N);
+  for (const char* name : {"torus", "mesh"})
+    for (const std::vector<int>& dims : std::vector<std::vector<int>>{{1, 5}, {2, 2}, {2, 3}, {3, 3}, {4, 5}, {5, 6}}) {
+      TopologySpec s = spec_named(name);
+      s.dims = dims;
+      check(s, dims[0] * dims[1]);
+    }
+  for (const std::vector<int>& dims : std::vector<std::vector<int>>{{2, 3, 4}, {3, 3, 3}, {2, 2, 5}}) {
+    TopologySpec s = spec_named("torus");
+    s.dims = dims;
+    check(s, dims[0] * dims[1] * dims[2]);
+  }
+  for (int k : {2, 4, 6})  // a fat-tree of every occupancy: one edge switch, one pod, several pods
+    for (int N = 1; N <= k * k * k / 4; N += (N < 12 ? 1 : 7)) {
+      TopologySpec s = spec_named("fat-tree");
+      s.k = k;
+      check(s, N);
+    }
+  CHECK(checked > 100);
+}
+
+TEST_CASE("a custom topology has no closed form and gets its diameter by search") {
+  csgd::testing::TempDir dir;
+  csgd::testing::write_file(dir / "path.txt", "0 1\n1 2\n2 3\n");
+  TopologySpec s = spec_named("custom");
+  s.file = (dir / "path.txt").string();
+  const PhysicalTopology t = build(s, 4);
+  CHECK(!t.known_diameter_hops);
+  CHECK(t.diameter_hops() == 3);
+}

@@ -50,6 +50,7 @@ struct PhysicalTopology {
   std::vector<DirectedLink> links;
 
   int diameter_hops() const;                // longest shortest host-to-host path, in links
+  std::optional<int> known_diameter_hops;   // the generator's closed form; else diameter_hops() runs a BFS per host
   std::vector<int> host_degrees() const;    // links at each host
 };
 

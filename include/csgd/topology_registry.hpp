@@ -24,6 +24,9 @@ struct Parts {
   int hosts = 0, nodes = 0;
   std::vector<PhysicalLink> links;  // becomes directed links 2e (a→b) and 2e+1 (b→a)
   std::string source;               // custom: the file, so that checks can name it ("" otherwise)
+  // The host-to-host diameter in links when the generator knows it in closed form (a BFS from
+  // every host costs hosts × (nodes + links): minutes at 16k hosts); custom files leave it out.
+  std::optional<int> diameter_hops;
 };
 
 struct LinkDefaults {

@@ -86,6 +86,7 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
 
   PhysicalTopology t;
   t.name = parts.name;
+  t.known_diameter_hops = parts.diameter_hops;
   t.hosts = parts.hosts;
   t.nodes = parts.nodes;
   t.links.reserve(2 * parts.links.size());
@@ -103,6 +104,7 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
 }
 
 int PhysicalTopology::diameter_hops() const {
+  if (known_diameter_hops) return *known_diameter_hops;
   const UndirectedGraph g = to_boost(nodes, links);
   int diameter = 0;
   for (int s = 0; s < hosts; ++s) {

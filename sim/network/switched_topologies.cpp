@@ -62,6 +62,9 @@ static Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
     for (int a = 0; a < half; ++a)
       for (int j = 0; j < half; ++j)
         p.links.push_back({agg0 + pod * half + a, core0 + a * half + j, up.latency_s, up.bandwidth_Bps});
+  // Hosts fill edge switches in order: on one edge switch 2 links apart (host, edge, host), in
+  // one pod 4 (through an aggregation switch), else 6 (through a core).
+  p.diameter_hops = N <= 1 ? 0 : N <= half ? 2 : N <= half * half ? 4 : 6;
   return p;
 }
 
@@ -91,6 +94,7 @@ static Parts leaf_spine(const TopologySpec& spec, int N, const LinkDefaults& d) 
   for (int h = 0; h < N; ++h) p.links.push_back({h, leaf0 + h / per_leaf, d.latency_s, d.bandwidth_Bps});
   for (int l = 0; l < leaves; ++l)
     for (int s = 0; s < spines; ++s) p.links.push_back({leaf0 + l, spine0 + s, d.latency_s, uplink});
+  p.diameter_hops = N <= 1 ? 0 : leaves == 1 ? 2 : 4;  // host, leaf, (spine, leaf,) host
   return p;
 }
 

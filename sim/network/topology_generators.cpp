@@ -67,14 +67,18 @@ const bool registered = [] {
       .name = "ring",
       .help = "N hosts in a cycle, each linked to its two neighbours",
       .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
-        return from_edges(fmt::format("ring of {} hosts", N), N, grid_edges({N}, true), d);
+        Parts p = from_edges(fmt::format("ring of {} hosts", N), N, grid_edges({N}, true), d);
+        p.diameter_hops = N / 2;
+        return p;
       },
   });
   TopologyRegistry::add({
       .name = "line",
       .help = "N hosts in a chain (a ring without its closing link)",
       .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
-        return from_edges(fmt::format("line of {} hosts", N), N, grid_edges({N}, false), d);
+        Parts p = from_edges(fmt::format("line of {} hosts", N), N, grid_edges({N}, false), d);
+        p.diameter_hops = N - 1;
+        return p;
       },
   });
   TopologyRegistry::add({
@@ -97,7 +101,9 @@ const bool registered = [] {
       .name = "complete",
       .help = "a direct link between every pair of hosts",
       .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
-        return from_edges(fmt::format("complete graph on {} hosts", N), N, complete_edges(N), d);
+        Parts p = from_edges(fmt::format("complete graph on {} hosts", N), N, complete_edges(N), d);
+        p.diameter_hops = N > 1 ? 1 : 0;
+        return p;
       },
       .auto_collective = one_hop_partners,
   });
@@ -107,6 +113,7 @@ const bool registered = [] {
       .build = [](const TopologySpec&, int N, const LinkDefaults& d) {
         Parts p = start(fmt::format("star: {} hosts on one switch", N), N, N + 1);
         for (int i = 0; i < N; ++i) p.links.push_back({i, N, d.latency_s, d.bandwidth_Bps});
+        p.diameter_hops = N > 1 ? 2 : 0;  // host, switch, host
         return p;
       },
   });
@@ -121,6 +128,7 @@ const bool registered = [] {
         for (int i = 0; i < N; ++i)
           for (int bit = 1; bit < N; bit <<= 1)
             if ((i & bit) == 0) p.links.push_back({i, i | bit, d.latency_s, d.bandwidth_Bps});
+        p.diameter_hops = dimension;
         return p;
       },
       .auto_collective = one_hop_partners,
@@ -142,7 +150,10 @@ Parts grid(const char* kind, const std::vector<int>& dims, int N, const LinkDefa
   for (int x : dims) product *= x;
   if (product != N)
     throw ValidationError("dims", fmt::format("a {} {} has {:.0f} hosts, but N = {}", kind, shape(dims), product, N));
-  return from_edges(fmt::format("{} {}", kind, shape(dims)), N, grid_edges(dims, wrap), d);
+  Parts p = from_edges(fmt::format("{} {}", kind, shape(dims)), N, grid_edges(dims, wrap), d);
+  p.diameter_hops = 0;  // a torus side of d adds ⌊d/2⌋ hops, a mesh side d − 1
+  for (int x : dims) *p.diameter_hops += wrap ? x / 2 : x - 1;
+  return p;
 }
 
 }  // namespace csgd::topology
