@@ -2,6 +2,7 @@
 // The MPI job this process belongs to: rank(), size() and the few collectives csgd needs. A
 // process that mpirun did not start (or a build without MPI) is a job of one rank, and csgd then
 // behaves exactly as a plain program: MPI is not even initialised.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ class MpiJob {
   // Ranks a launcher announced although this build has no MPI (0 when none): running on would
   // make every rank train every run into the same files, so the caller refuses.
   int ranks_without_mpi() const { return ranks_without_mpi_; }
+
+  // Round-robin dealing: item k (a training group) belongs to rank k mod size().
+  bool deals_here(std::size_t k) const { return static_cast<int>(k % static_cast<std::size_t>(size_)) == rank_; }
 
   int min(int value) const;                    // over all ranks, returned on every rank
   int max(int value) const;

@@ -177,7 +177,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   std::size_t run_index = 0;
   const auto trains_here = [&](const std::string& key) {
     const std::size_t g = options.timing_only ? run_index : group_of.emplace(key, group_of.size()).first->second;
-    return static_cast<int>(g % static_cast<std::size_t>(job.size())) == job.rank();
+    return job.deals_here(g);
   };
   on_every_rank(job, [&] {
     std::vector<std::string> names;
@@ -239,7 +239,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   };
   const auto groups = training_groups(plan, runs, options.timing_only);
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (static_cast<int>(g % static_cast<std::size_t>(job.size())) != job.rank()) continue;  // as trains_here
+    if (!job.deals_here(g)) continue;  // numbered as in trains_here
     const std::vector<std::size_t>& group = groups[g];
     std::vector<RunResult> group_results = std::visit(
         [&](auto& first) {
