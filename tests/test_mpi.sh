@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# csgd under mpirun (Open MPI): runs dealt to ranks (--sweep-ranks 1) write the same files as one
-# process, for 1, 2 and 3 ranks, seeds' means included; bad input is reported once with exit 2;
-# a rank killed mid-study stops the whole job within seconds.
+# csgd under mpirun (Open MPI): one run's workers spread over R = 1..4 ranks write the same bytes
+# as one process, for every algorithm; runs dealt to groups of ranks (--sweep-ranks G) likewise,
+# seeds' means included; bad input is reported once with exit 2; a rank killed mid-run stops the
+# whole job within seconds.
 # Usage: test_mpi.sh CSGD_BINARY SOURCE_DIR MPIRUN
 set -euo pipefail
 csgd=$1
@@ -18,7 +19,7 @@ same_results() {
 import csv, json, os, sys
 a, b = sys.argv[1:3]
 def strip(o):
-    if isinstance(o, dict): return {k: strip(v) for k, v in o.items() if k not in ('wall_s', 'profile_s', 'samples_per_s')}
+    if isinstance(o, dict): return {k: strip(v) for k, v in o.items() if k not in ('wall_s', 'profile_s', 'samples_per_s', 'threads')}
     if isinstance(o, list): return [strip(v) for v in o]
     return o
 def rows(p):
@@ -37,6 +38,65 @@ for f in fa:
 print(f'{len(fa)} files identical')
 PY
 }
+
+# The byte-identity matrix: every algorithm (Algorithm 1 with Options I and II, both baselines,
+# Algorithm 2 on a ring, a torus and a W file) with N = 6 workers on 1..4 ranks (blocks of 2,2,1,1
+# on 4), against one process on 2 threads. Non-IID shards, a subsampled train loss over several
+# 512-row chunks per rank, ||∇f||² at every evaluation and Remark 2's random iterate exercise the
+# spread evaluation; Algorithm 2's W file is irregular (each rank talks to different ranks).
+cat >"$tmp/W.txt" <<'W'
+0.5  0.25 0    0    0.25 0
+0.25 0.25 0.5  0    0    0
+0    0.5  0.25 0.25 0    0
+0    0    0.25 0.5  0    0.25
+0.25 0    0    0    0.5  0.25
+0    0    0    0.25 0.25 0.5
+W
+cat >"$tmp/matrix.yaml" <<YAML
+name: matrix
+seed: 3
+workers: 6
+problem: {model: mlp, hidden: [16], batch_size: 8, eval_train_samples: 2500, partition: shards,
+          dataset: {name: generated, samples: 3000, test_samples: 1100, features: 12, classes: 4}}
+algorithm: {name: pr-sgd-momentum, momentum: 0.9, lr: 0.05, output_iterate: random}
+timing: {compute: {step_time: 10ms}, network: {model: analytic, latency: 5us, bandwidth: 10Gbps}}
+stop: {iterations: 24}
+eval: {every_iterations: 5, grad_norm: true}
+sweep:
+  algorithm:
+    - {nesterov: false, sync_interval: 3}
+    - {nesterov: true, sync_interval: 3}
+    - {name: local-sgd-reset-momentum, sync_interval: 3}
+    - {name: local-sgd-local-momentum, sync_interval: 3}
+    - {name: decentralized-momentum, mixing: ring}
+    - {name: decentralized-momentum, mixing: torus}
+    - {name: decentralized-momentum, mixing: {topology: file, file: $tmp/W.txt}}
+YAML
+# Theorem-style synthetic runs: (1/T) Σ ||∇f(x̄)||² is summed every iteration.
+cat >"$tmp/synthetic.yaml" <<YAML
+name: synthetic
+seed: 5
+workers: 5
+problem: {model: synthetic, dimension: 40, sigma: 0.5, kappa: 2}
+algorithm: {name: pr-sgd-momentum, momentum: 0.8, nesterov: true, lr: 0.05}
+timing: {compute: {step_time: 1ms}, network: {model: analytic, latency: 5us, bandwidth: 10Gbps}}
+stop: {iterations: 30}
+eval: {every_iterations: 7}
+sweep:
+  algorithm: [{sync_interval: 4}, {name: decentralized-momentum, mixing: ring}]
+YAML
+for file in matrix synthetic; do
+  "$csgd" run "$tmp/$file.yaml" --threads 2 --quiet --out "$tmp/$file-alone"
+  for R in 1 2 3 4; do
+    "${mpirun[@]}" -n "$R" "$csgd" run "$tmp/$file.yaml" --threads 1 --quiet --out "$tmp/$file-$R" ||
+      fail "$file: mpirun -n $R exited $?"
+    same_results "$tmp/$file-alone" "$tmp/$file-$R" || fail "$file: workers over $R ranks differ from one process"
+  done
+done
+# Sweep groups of 2 ranks: 2 groups on 4 ranks, each run's workers over its group's 2 ranks.
+"${mpirun[@]}" -n 4 "$csgd" run "$tmp/matrix.yaml" --threads 1 --quiet --sweep-ranks 2 --out "$tmp/matrix-groups" ||
+  fail "--sweep-ranks 2 on 4 ranks exited $?"
+same_results "$tmp/matrix-alone" "$tmp/matrix-groups" || fail "--sweep-ranks 2 differs from one process"
 
 # The what-if study cut short, with two seeds: 6 trainings × 2 seeds driving 120 clocks.
 study="$src/experiments/whatif/topology-bandwidth.yaml"
@@ -67,12 +127,19 @@ set -e
 [ "$(grep -c 'csgd: error: .*workers: expected an integer' "$tmp/bad.log")" -eq 1 ] ||
   { cat "$tmp/bad.log"; fail "bad input not reported exactly once"; }
 [ ! -e "$tmp/bad" ] || fail "bad input wrote $tmp/bad"
-# Several ranks without --sweep-ranks (one run's workers over ranks) is refused, not run R times.
+# More ranks than workers, and groups that do not divide the job: refused before any work.
 set +e
-"${mpirun[@]}" -n 2 "$csgd" run "$study" --out "$tmp/refused" >"$tmp/refused.log" 2>&1
+"${mpirun[@]}" -n 3 "$csgd" run "$tmp/matrix.yaml" --set workers=2 --out "$tmp/refused" >"$tmp/refused.log" 2>&1
 code=$?
 set -e
-[ "$code" -eq 2 ] && grep -q "pass --sweep-ranks 1" "$tmp/refused.log" || { cat "$tmp/refused.log"; fail "no refusal"; }
+[ "$code" -eq 2 ] && [ "$(grep -c 'N = 2 workers cannot be dealt to 3 ranks' "$tmp/refused.log")" -eq 1 ] ||
+  { cat "$tmp/refused.log"; fail "N < R not refused once"; }
+[ ! -e "$tmp/refused" ] || fail "N < R wrote $tmp/refused"
+set +e
+"${mpirun[@]}" -n 3 "$csgd" run "$tmp/matrix.yaml" --sweep-ranks 2 --out "$tmp/refused" >"$tmp/refused.log" 2>&1
+code=$?
+set -e
+[ "$code" -eq 2 ] && grep -q "does not divide the job's 3 ranks" "$tmp/refused.log" || { cat "$tmp/refused.log"; fail "G ∤ R not refused"; }
 
 # The other commands would do their whole work once per rank: refused.
 set +e

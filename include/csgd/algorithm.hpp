@@ -12,6 +12,7 @@
 #include "csgd/linalg.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/random.hpp"
+#include "csgd/rank_team.hpp"
 #include "csgd/schedule.hpp"
 
 namespace csgd {
@@ -51,6 +52,20 @@ struct WorkerState {
   Rng rng;                 // the worker's own stream: gradient noise and sampling
 };
 
+// The workers this process holds, workers first … first + local.size() − 1 of N, and the team
+// whose ranks hold all N in contiguous blocks (RankTeam::block). One process: all N, a team of one.
+template <class S>
+struct WorkerBlock {
+  std::span<WorkerState<S>> local;
+  int first = 0, N = 0;
+  const RankTeam* team = nullptr;
+
+  static WorkerBlock all(std::span<WorkerState<S>> workers) {
+    static const RankTeam alone;
+    return {workers, 0, static_cast<int>(workers.size()), &alone};
+  }
+};
+
 template <class S>
 class Algorithm {
  public:
@@ -63,8 +78,10 @@ class Algorithm {
   // The round that ends iteration t (1-based), if any, with its payload; `model_bytes` is the
   // size of one parameter copy.
   virtual std::optional<CommRound> round_after(std::int64_t t, double model_bytes) const = 0;
-  // Performs that round on all workers (sums in worker order: bit-reproducible).
-  virtual void communicate(std::span<WorkerState<S>> workers) const = 0;
+  // Performs that round on all N workers, this process's block here and the rest on the other
+  // ranks of the team (sums in worker order: the same bits on any number of ranks).
+  virtual void communicate(const WorkerBlock<S>& workers) const = 0;
+  void communicate(std::span<WorkerState<S>> workers) const { communicate(WorkerBlock<S>::all(workers)); }
   // Allocates the per-worker buffers the algorithm needs beyond x and u.
   virtual void prepare(WorkerState<S>& /*w*/) const {}
   // W, for Algorithm 2.
@@ -90,6 +107,11 @@ std::unique_ptr<Algorithm<S>> make_algorithm(const AlgorithmSpec& spec, int N, c
 // x̄ = (1/N) Σ_j x_j, summed in worker order (eq. 7); `member` selects x or u.
 template <class S>
 void node_average(std::span<const WorkerState<S>> workers, Vector<S> WorkerState<S>::*member, Vector<S>& out);
+// The same over a team's blocks, x̄ on every rank: a chain over the ranks in rank order, each
+// adding its workers to the running sum (node_average.cpp), so every coordinate is summed in
+// worker order as one process sums it.
+template <class S>
+void node_average(const WorkerBlock<S>& workers, Vector<S> WorkerState<S>::*member, Vector<S>& out);
 
 // γ for iteration t (1-based) of T. `iterations_per_epoch` converts the epoch-based settings
 // (0 when epochs have no meaning); the epoch reached before iteration t is (t−1)/iterations_per_epoch.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "csgd/rank_team.hpp"
+
 namespace csgd {
 
 class MpiJob {
@@ -26,15 +28,16 @@ class MpiJob {
   // make every rank train every run into the same files, so the caller refuses.
   int ranks_without_mpi() const { return ranks_without_mpi_; }
 
-  // Round-robin dealing: item k (a training group) belongs to rank k mod size().
-  bool deals_here(std::size_t k) const { return static_cast<int>(k % static_cast<std::size_t>(size_)) == rank_; }
-
   int min(int value) const;                    // over all ranks, returned on every rank
   int max(int value) const;
   int broadcast(int value, int root) const;    // root's value on every rank
   // Every rank's bytes, in rank order, on rank 0; an empty list on the other ranks.
   std::vector<std::string> gather(const std::string& mine) const;
   [[noreturn]] void abort(int code) const;     // the whole job (MPI_Abort); std::exit alone
+
+  // Splits the job into teams of G consecutive ranks (G divides size(); G = size(): one team).
+  // Collective: every rank calls it, with the same G.
+  RankTeam team(int G) const;
 
  private:
   MpiJob() = default;

@@ -11,6 +11,7 @@
 #include "csgd/dataset.hpp"
 #include "csgd/partition.hpp"
 #include "csgd/random.hpp"
+#include "csgd/rank_team.hpp"
 
 namespace csgd {
 
@@ -56,6 +57,10 @@ struct Evaluation {
 
 struct EvalOptions {
   bool grad_norm = false;  // also compute ||∇f(x)||² (a full pass for data problems)
+  // The ranks that share the evaluation (every one calls evaluate with the same x): a problem may
+  // deal its work to them and combine it, in its fixed order, on the team's rank 0. Only rank 0's
+  // Evaluation is then meaningful. nullptr: this process alone.
+  const RankTeam* team = nullptr;
 };
 
 template <class S>

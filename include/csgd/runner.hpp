@@ -20,6 +20,7 @@ struct RunOptions {
   bool trace = false;             // write trace.json (Chrome trace-event format) per run
   bool timing_only = false;       // run the cluster clock alone: no gradients, no model
   bool dry_run = false;           // validate and build every run, then stop (nothing written)
+  int sweep_ranks = 0;            // under mpirun: ranks per run (--sweep-ranks G); 0 = all ranks
   const std::atomic<bool>* interrupt = nullptr;  // set by SIGINT: stop cleanly, mark interrupted
   std::function<void()> on_prepared;  // every run validated and built; training starts next
   std::function<void(const struct RunResult&)> on_run_done;  // e.g. print the run's report

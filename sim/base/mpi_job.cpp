@@ -6,12 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
-#if CSGD_HAVE_MPI
-#include <mpi.h>
-#endif
+#include "base/team_comm.hpp"
 
 namespace csgd {
 namespace {
@@ -111,6 +110,16 @@ std::vector<std::string> MpiJob::gather(const std::string& mine) const {
     all.push_back(joined.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
 #endif
   return all;
+}
+
+RankTeam MpiJob::team(int G) const {
+  if (G < 1 || size_ % G != 0) throw std::invalid_argument("MpiJob::team: G must divide the job size");
+  if (G == 1 || !initialised_) return RankTeam(0, 1, rank_ / G, size_ / G, nullptr);
+  auto comm = std::make_shared<TeamComm>();
+#if CSGD_HAVE_MPI
+  MPI_Comm_split(MPI_COMM_WORLD, rank_ / G, rank_, &comm->comm);
+#endif
+  return RankTeam(rank_ % G, G, rank_ / G, size_ / G, std::move(comm));
 }
 
 void MpiJob::abort(int code) const {

@@ -80,8 +80,9 @@ po::options_description run_options() {
                 "(Chrome trace-event format; open in Perfetto)")
       ("timing-only", "simulate the cluster clock alone (no gradients): what-if timing at any N")
       ("dry-run", "check the file and build every run (data, W, topology), then stop without writing anything")
-      ("sweep-ranks", po::value<int>(), "under mpirun: deal the experiment's runs to groups of this many ranks "
-                                        "(only 1 so far: each rank trains whole runs; rank 0 writes sweep.csv)")
+      ("sweep-ranks", po::value<int>(), "under mpirun: ranks per run; the runs are dealt to groups of this many "
+                                        "ranks, each run's workers spread over its group (default: all ranks, one "
+                                        "run at a time; rank 0 writes sweep.csv)")
       ("quiet,q", "print nothing but errors");
   return o;
 }
@@ -132,27 +133,22 @@ std::string seed_table(const ExperimentPlan& plan, const std::vector<RunResult>&
   return out + "\n";
 }
 
-// Under mpirun: --sweep-ranks 1 deals the training groups to the ranks. Spreading one run's
-// workers over ranks (no --sweep-ranks, or G > 1) is refused until it exists.
-void check_ranks(const po::variables_map& vm, const MpiJob& job) {
+// Under mpirun: ranks per run. Without --sweep-ranks one run's workers spread over all ranks;
+// --sweep-ranks G forms teams of G consecutive ranks, and the experiment's runs are dealt to them.
+int sweep_ranks(const po::variables_map& vm, const MpiJob& job) {
   if (job.ranks_without_mpi() > 1)
     throw InputError(fmt::format("started as one of {} ranks, but this csgd was built without MPI: every rank would "
                                  "train every run into the same files (install libopenmpi-dev and rebuild, or run "
                                  "without mpirun)",
                                  job.ranks_without_mpi()));
-  if (!vm.count("sweep-ranks")) {
-    if (job.size() > 1)
-      throw InputError(fmt::format("running one run's workers over several ranks is not implemented yet; with {} ranks, "
-                                   "pass --sweep-ranks 1 to deal the experiment's runs to them",
-                                   job.size()));
-    return;
-  }
+  if (!vm.count("sweep-ranks")) return 0;
   const int G = vm["sweep-ranks"].as<int>();
   if (G < 1) throw InputError(fmt::format("--sweep-ranks must be ≥ 1, got {}", G));
-  if (G > 1)
-    throw InputError(fmt::format("--sweep-ranks {}: groups of several ranks (one run's workers over {} ranks) are not "
-                                 "implemented yet; use --sweep-ranks 1",
-                                 G, G));
+  if (job.size() % G != 0)
+    throw InputError(fmt::format("--sweep-ranks {} does not divide the job's {} ranks into whole groups; use a divisor "
+                                 "of {}",
+                                 G, job.size(), job.size()));
+  return G;
 }
 
 }  // namespace
@@ -166,7 +162,7 @@ int run_command(int argc, const char* const* argv) {
   positional.add("file", 1);
   po::variables_map vm;
   std::optional<ExperimentPlan> loaded;
-  int threads = 0;
+  int threads = 0, ranks = 0;
   // Every rank reads the options and the file; an error on any stops all, reported once.
   on_every_rank(job, [&] {
     try {
@@ -179,7 +175,7 @@ int run_command(int argc, const char* const* argv) {
     if (!vm.count("file")) throw InputError("csgd run needs an experiment file, e.g. csgd run experiments/quickstart.yaml");
     threads = vm["threads"].as<int>();
     if (threads < 0) throw InputError(fmt::format("--threads must be ≥ 0, got {}", threads));
-    check_ranks(vm, job);
+    ranks = sweep_ranks(vm, job);
     const auto overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     loaded = load_experiment(vm["file"].as<std::string>(), overrides);
   });
@@ -196,6 +192,7 @@ int run_command(int argc, const char* const* argv) {
   options.trace = vm.count("trace") > 0;
   options.timing_only = vm.count("timing-only") > 0;
   options.dry_run = vm.count("dry-run") > 0;
+  options.sweep_ranks = ranks;
   options.quiet = vm.count("quiet") > 0;
   options.progress = !options.quiet && isatty(STDERR_FILENO);
   options.interrupt = &g_interrupted;

@@ -1,7 +1,9 @@
 // Prepares every run of a plan (all input errors surface here, before any training), then trains
 // each group of runs that share their numerics once, driving every run's clock (training_run.cpp),
-// and keeps the sweep's combined CSV current, in plan order, after each group. Under mpirun
-// (--sweep-ranks 1) the groups are dealt to the ranks and rank 0 writes the combined CSV at the end.
+// and keeps the sweep's combined CSV current, in plan order, after each group. Under mpirun the
+// ranks form teams (--sweep-ranks G ranks each; one team of all without it): the groups are dealt
+// to the teams, a team trains each of its groups with the workers spread over its ranks, and the
+// job's rank 0 writes the combined CSV at the end.
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -90,8 +92,12 @@ struct SharedProblems {
 // rank that trains it builds and checks it, and an error there stops every rank.
 template <class S>
 PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedProblems& problems,
-                       const std::function<bool(const std::string&)>& trains_here) {
+                       const std::function<bool(const std::string&)>& trains_here, const RankTeam& team) {
   const ExperimentConfig& c = plan.config;
+  if (team.size() > c.N && !options.timing_only)
+    throw InputError(plan.error_at("N", fmt::format("N = {} workers cannot be dealt to {} ranks (each rank holds at least one "
+                                               "worker): use at most {} ranks per run (--sweep-ranks)",
+                                               c.N, team.size(), c.N)));
   PreparedRun<S> run;
   run.plan = &plan;
   const ResolvedCluster cluster = resolve_cluster(plan);
@@ -106,12 +112,13 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
   }
   if (here && !options.timing_only) {
     // Training allocates x_i and u_i per worker (Algorithm 2 also its two mixing buffers): refused
-    // here, before any of it, when it cannot fit.
+    // here, before any of it, when this rank's block of workers cannot fit.
     const int vectors = AlgorithmRegistry::find(c.algorithm.name)->mixes ? 4 : 2;
     const auto d = static_cast<double>(run.problem->dimension());
+    const auto held = static_cast<double>(team.block(c.N, 0).count);  // rank 0's block is the largest
     located(plan, "workers", [&] {
-      require_fits_in_memory(c.N * vectors * d * sizeof(S), "the workers' model and momentum vectors",
-                             fmt::format("{} workers × {} vectors × {:.0f} parameters × {} bytes", c.N, vectors, d,
+      require_fits_in_memory(held * vectors * d * sizeof(S), "the workers' model and momentum vectors",
+                             fmt::format("{:.0f} workers × {} vectors × {:.0f} parameters × {} bytes", held, vectors, d,
                                          sizeof(S)));
     });
   }
@@ -121,8 +128,9 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
   setup.N = c.N;
   setup.seed = c.seed;
   // Measured on a problem of its own: a gradient draws a batch, which would move worker 0's
-  // sampler and change the run's numerics (a timing key must not).
-  if (here && c.timing.compute.measured_factor)
+  // sampler and change the run's numerics (a timing key must not). Once per team, on the rank that
+  // runs the clock.
+  if (here && team.leads() && c.timing.compute.measured_factor)
     setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, c.N, c.seed), c.seed);
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
   if (options.trace) {
@@ -165,19 +173,20 @@ const char* to_string(RunStatus s) {
 
 std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptions& options) {
   // Under mpirun, every rank checks and prepares every run (so that bad input stops every rank
-  // before any work), building the problems (data) of its own groups only, then trains the
-  // training groups dealt to it: group g on rank g mod R.
+  // before any work), building the problems (data) of its own team's groups only, then trains the
+  // training groups dealt to its team: group g on team g mod (R / G).
   const MpiJob& job = MpiJob::current();
+  const RankTeam team = job.team(options.sweep_ranks > 0 ? options.sweep_ranks : job.size());
   std::vector<AnyRun> runs;
   runs.reserve(plan.runs.size());
   SharedProblems problems;
   // Groups numbered as training_groups() numbers them: by first appearance of a numerics key,
-  // or one per run for --timing-only. Group g is trained on rank g mod R.
+  // or one per run for --timing-only. Group g is trained by team g mod (R / G).
   std::map<std::string, std::size_t> group_of;
   std::size_t run_index = 0;
   const auto trains_here = [&](const std::string& key) {
     const std::size_t g = options.timing_only ? run_index : group_of.emplace(key, group_of.size()).first->second;
-    return job.deals_here(g);
+    return team.deals_here(g);
   };
   on_every_rank(job, [&] {
     std::vector<std::string> names;
@@ -186,9 +195,9 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     for (const RunPlan& rp : plan.runs) {
       check_run_folder_free(options.out_dir, rp.run_name, options.force);
       if (rp.config.precision == Precision::float32) {
-        runs.emplace_back(prepare<float>(rp, options, problems, trains_here));
+        runs.emplace_back(prepare<float>(rp, options, problems, trains_here, team));
       } else {
-        runs.emplace_back(prepare<double>(rp, options, problems, trains_here));
+        runs.emplace_back(prepare<double>(rp, options, problems, trains_here, team));
       }
       ++run_index;
     }
@@ -239,7 +248,7 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   };
   const auto groups = training_groups(plan, runs, options.timing_only);
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (!job.deals_here(g)) continue;  // numbered as in trains_here
+    if (!team.deals_here(g)) continue;  // numbered as in trains_here
     const std::vector<std::size_t>& group = groups[g];
     std::vector<RunResult> group_results = std::visit(
         [&](auto& first) {
@@ -257,19 +266,22 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
                                }});
           }
           try {
-            if (!options.timing_only) return train(std::span(outputs), options);
+            if (!options.timing_only) return train(std::span(outputs), options, team);
             const RunOutput<typename Run::Scalar>& o = outputs.front();
+            if (!team.leads()) return std::vector<RunResult>{RunResult{o.run->plan->run_name}};  // the clock alone: rank 0's
             return std::vector<RunResult>{simulate_timing(*o.run, o.dir, options, o.on_row)};
           } catch (const OutputError& e) {
-            for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
+            if (team.leads())
+              for (const auto& o : outputs) mark_run_failed(o.dir, e.what());
             throw;
           }
         },
         runs[group.front()]);
     bool interrupted = false;
     for (std::size_t i = 0; i < group.size(); ++i) {
-      if (options.on_run_done) options.on_run_done(group_results[i]);
       interrupted = interrupted || group_results[i].status == RunStatus::interrupted;
+      if (!team.leads()) continue;  // the team's rank 0 reports and returns its runs
+      if (options.on_run_done) options.on_run_done(group_results[i]);
       done[group[i]] = std::move(group_results[i]);
     }
     if (sweep && job.size() == 1) write_sweep_csv();
@@ -277,8 +289,8 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
   }
   if (job.size() == 1) return finished();
 
-  // Rank 0 collects every rank's finished runs and writes the combined files once; each rank
-  // returns its own results (rank 0: all of them).
+  // Rank 0 collects every team's finished runs and writes the combined files once; each team's
+  // rank 0 returns its own results (the job's rank 0: all of them), the other ranks none.
   std::vector<FinishedRun> mine;
   for (std::size_t k = 0; k < plan.runs.size(); ++k)
     if (done[k]) mine.push_back({k, sweep_rows[k], seed_rows.empty() ? std::vector<MetricsRow>() : seed_rows[k], *done[k]});

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -29,12 +30,15 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 template <class S> std::span<const S> view(const Vector<S>& v) { return {v.data(), static_cast<std::size_t>(v.size())}; }
 template <class S> std::span<S> view(Vector<S>& v) { return {v.data(), static_cast<std::size_t>(v.size())}; }
 
-// (1/N) Σ_i ||v_i − v̄||², each worker's term in parallel, summed in worker order. Exactly 0 when
-// every v_i is the same vector (at the start, after every sync of Algorithm 1): v̄, a rounded
-// average of identical vectors, can differ from them in the last bit.
+// (1/N) Σ_i ||v_i − v̄||², each worker's term in parallel, summed in worker order on the team's
+// rank 0 (the ranks' terms gathered in rank order, which is worker order). Exactly 0 when every
+// v_i is the same vector (at the start, after every sync of Algorithm 1): v̄, a rounded average of
+// identical vectors, can differ from them in the last bit. Across ranks, "the same" is learnt
+// without moving vectors unless every rank's workers agree among themselves.
 template <class S>
-double consensus_distance(std::span<const WorkerState<S>> workers, Vector<S> WorkerState<S>::*member,
-                          const Vector<S>& mean) {
+double consensus_distance(const WorkerBlock<S>& block, Vector<S> WorkerState<S>::*member, const Vector<S>& mean) {
+  const std::span<const WorkerState<S>> workers(block.local);
+  const RankTeam& team = *block.team;
   std::vector<double> terms(workers.size());
   std::atomic<bool> all_equal{true};
   tbb::parallel_for(std::size_t{0}, workers.size(), [&](std::size_t i) {
@@ -43,10 +47,28 @@ double consensus_distance(std::span<const WorkerState<S>> workers, Vector<S> Wor
       all_equal = false;
     terms[i] = static_cast<double>((v - mean).squaredNorm());
   });
-  if (all_equal) return 0.0;
+  bool equal = all_equal;
+  if (team.size() > 1) {
+    equal = team.flags_or(equal ? 0u : 1u) == 0;
+    if (equal) {  // every rank's workers agree: does each rank's first agree with worker 0?
+      Vector<S> v0 = workers[0].*member;
+      team.broadcast_values(std::span<S>(v0.data(), static_cast<std::size_t>(v0.size())), 0);
+      equal = team.flags_or((v0.array() == (workers[0].*member).array()).all() ? 0u : 1u) == 0;
+    }
+    const auto mine = std::as_bytes(std::span<const double>(terms));
+    const std::vector<std::string> parts =
+        team.gather(std::string(reinterpret_cast<const char*>(mine.data()), mine.size()));
+    terms.clear();
+    for (const std::string& part : parts) {
+      const std::size_t at = terms.size();
+      terms.resize(at + part.size() / sizeof(double));
+      std::memcpy(terms.data() + at, part.data(), part.size());
+    }
+  }
+  if (equal) return 0.0;
   double sum = 0;
   for (double t : terms) sum += t;
-  return sum / static_cast<double>(workers.size());
+  return sum / static_cast<double>(block.N);
 }
 
 bool reached_target(const StopSpec& stop, const MetricsRow& row) {
@@ -88,16 +110,16 @@ template RunSchedule make_run_schedule<double>(const ExperimentConfig&, const Pr
 namespace {
 
 // Every worker starts from the same x̂ with u = 0 (Algorithms 1 and 2, line 1) and owns its
-// random stream (seed, worker id).
+// random stream (seed, worker id). Only the team rank's own block of workers is made here.
 template <class S>
-std::vector<WorkerState<S>> initial_workers(const Problem<S>& problem, const Algorithm<S>& algorithm, int N,
-                                            std::uint64_t seed) {
+std::vector<WorkerState<S>> initial_workers(const Problem<S>& problem, const Algorithm<S>& algorithm,
+                                            RankTeam::Block block, std::uint64_t seed) {
   const Eigen::Index m = problem.dimension();
   Vector<S> x0(m);
   problem.initial_point(view(x0));
   std::vector<WorkerState<S>> workers;
-  workers.reserve(static_cast<std::size_t>(N));
-  for (int i = 0; i < N; ++i) {
+  workers.reserve(static_cast<std::size_t>(block.count));
+  for (auto i = block.first; i < block.end(); ++i) {
     workers.push_back(WorkerState<S>{x0, Vector<S>::Zero(m), {}, {}, Rng(seed, stream::worker(i))});
     algorithm.prepare(workers.back());
   }
@@ -105,15 +127,16 @@ std::vector<WorkerState<S>> initial_workers(const Problem<S>& problem, const Alg
 }
 
 // The model's metrics of x̄ (losses, accuracy, ‖∇f‖², consensus): computed once per evaluation
-// point, whatever the number of clocks the training drives.
+// point, whatever the number of clocks the training drives. With a team every rank takes part;
+// the row is meaningful on the team's rank 0.
 template <class S>
 class Probe {
  public:
-  MetricsRow measure(std::span<const WorkerState<S>> workers, const Problem<S>& problem, bool with_grad_norm) {
+  MetricsRow measure(const WorkerBlock<S>& workers, const Problem<S>& problem, bool with_grad_norm) {
     const auto t0 = Clock::now();
     node_average(workers, &WorkerState<S>::x, xbar_);
     node_average(workers, &WorkerState<S>::u, ubar_);
-    const Evaluation e = problem.evaluate(view(std::as_const(xbar_)), EvalOptions{with_grad_norm});
+    const Evaluation e = problem.evaluate(view(std::as_const(xbar_)), EvalOptions{with_grad_norm, workers.team});
     MetricsRow row;
     row.train_loss = e.train_loss;
     row.train_accuracy = e.train_accuracy;
@@ -244,8 +267,11 @@ struct Member {
 
 }  // namespace
 
+// What the team's rank 0 decides after an evaluation, told to the other ranks in one message.
+enum class Verdict : int { go_on, diverged, interrupted, target };
+
 template <class S>
-std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options) {
+std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options, const RankTeam& team) {
   // The first run's problem and algorithm do the numerics for all: the runs of a group differ
   // only in what the clock sees (timing keys), so their numerics are the same bits.
   PreparedRun<S>& lead = *outputs.front().run;
@@ -255,21 +281,27 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   std::vector<Member<S>> members(outputs.begin(), outputs.end());
   const RunSchedule& plan = members.front().plan;  // T, evaluation points, epochs: the same for all
   const auto start = Clock::now();
+  // Over a team, rank 0 alone writes files, runs the clocks and reports: the clock depends only
+  // on the schedule and the seed, never on the model's numbers.
+  const bool writes = team.leads();
 
-  for (Member<S>& m : members) {
-    create_run_folder(m.out.dir);
-    // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
-    write_file_atomically(m.out.dir / "summary.json",
-                          m.ledger.summary(*m.run.plan, m.plan, *m.run.clock, m.run.topology.get(), "running", 0).dump(2) +
-                              "\n");
-    write_file_atomically(m.out.dir / "config.resolved.yaml", m.run.plan->resolved_yaml);
-    m.recorder.emplace(m.out.dir / "metrics.csv", m.out.on_row);
-  }
-  std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, c.N, c.seed);
-  const std::span<const WorkerState<S>> ws(workers);
+  if (writes)
+    for (Member<S>& m : members) {
+      create_run_folder(m.out.dir);
+      // Before any file of an earlier run (--force) is replaced, the folder says it is being rewritten.
+      write_file_atomically(m.out.dir / "summary.json",
+                            m.ledger.summary(*m.run.plan, m.plan, *m.run.clock, m.run.topology.get(), "running", 0).dump(2) +
+                                "\n");
+      write_file_atomically(m.out.dir / "config.resolved.yaml", m.run.plan->resolved_yaml);
+      m.recorder.emplace(m.out.dir / "metrics.csv", m.out.on_row);
+    }
+  const RankTeam::Block mine = team.block(c.N);
+  std::vector<WorkerState<S>> workers = initial_workers(problem, algorithm, mine, c.seed);
+  const WorkerBlock<S> block{workers, static_cast<int>(mine.first), c.N, &team};
   const Eigen::Index dim = problem.dimension();
   tbb::enumerable_thread_specific<Vector<S>> gradients([dim] { return Vector<S>(dim); });  // scratch per thread
-  const bool parallel_workers = static_cast<double>(dim) * c.N >= 65536;  // same bits either way
+  const int local = static_cast<int>(workers.size());
+  const bool parallel_workers = static_cast<double>(dim) * local >= 65536;  // same bits either way
 
   std::int64_t t = 0;
   double gamma = 0, mean_grad_norm_sq = 0;
@@ -280,12 +312,14 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   RunStatus status = RunStatus::completed;
   // Measures x̄ once and records the row of every clock; returns the model's part.
   const auto evaluate = [&](bool with_grad_norm) {
-    const MetricsRow model = probe.measure(ws, problem, with_grad_norm);
+    const MetricsRow model = probe.measure(block, problem, with_grad_norm);
     const double wall = seconds_since(start);
-    for (Member<S>& m : members) m.recorder->record(with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, wall));
+    if (writes)
+      for (Member<S>& m : members) m.recorder->record(with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, wall));
     return model;
   };
   const auto write_summaries = [&](const char* status_text) {
+    if (!writes) return;
     profile.evaluate_s = probe.evaluate_s;
     for (Member<S>& m : members)
       write_file_atomically(m.out.dir / "summary.json",
@@ -300,37 +334,39 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   auto last_progress = Clock::now();
   for (t = 1; t <= plan.T; ++t) {
     if (t - 1 == plan.R) {  // Remark 2: x̄^(R) with R uniform in {0..T−1}, before step R+1 changes it
-      const MetricsRow model = probe.measure(ws, problem, true);
-      for (Member<S>& m : members) {
-        m.random_iterate = with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, seconds_since(start)).json();
-        m.random_iterate["R"] = plan.R;
-      }
+      const MetricsRow model = probe.measure(block, problem, true);
+      if (writes)
+        for (Member<S>& m : members) {
+          m.random_iterate = with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, seconds_since(start)).json();
+          m.random_iterate["R"] = plan.R;
+        }
     }
     gamma = learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     if (plan.track_mean_grad_norm) {  // ||∇f(x̄^(t−1))||², for t−1 = 0..T−1
-      node_average(ws, &WorkerState<S>::x, xbar);
-      mean_grad_norm_sq += problem.evaluate(view(std::as_const(xbar)), EvalOptions{true}).grad_norm_sq.value_or(0);
+      node_average(block, &WorkerState<S>::x, xbar);
+      mean_grad_norm_sq +=
+          problem.evaluate(view(std::as_const(xbar)), EvalOptions{true, &team}).grad_norm_sq.value_or(0);
     }
     auto t0 = Clock::now();
     std::atomic<bool> non_finite{false};
-    const auto step_worker = [&](int i) {
-      WorkerState<S>& w = workers[static_cast<std::size_t>(i)];
+    const auto step_worker = [&](int k) {
+      WorkerState<S>& w = workers[static_cast<std::size_t>(k)];
       Vector<S>& g = gradients.local();
-      problem.stochastic_gradient(i, view(std::as_const(w.x)), view(g), w.rng);
+      problem.stochastic_gradient(block.first + k, view(std::as_const(w.x)), view(g), w.rng);
       // g·0 sums to NaN exactly when some entry is NaN or ±inf; vectorised, unlike allFinite().
       if (!std::isfinite((g.array() * S(0)).sum())) non_finite = true;
       algorithm.local_step(w, g, static_cast<S>(gamma));
     };
     if (parallel_workers) {
-      tbb::parallel_for(0, c.N, step_worker);
+      tbb::parallel_for(0, local, step_worker);
     } else {  // tiny problems: scheduling tasks would cost more than the steps themselves
-      for (int i = 0; i < c.N; ++i) step_worker(i);
+      for (int k = 0; k < local; ++k) step_worker(k);
     }
     profile.gradient_s += seconds_since(t0);
     const bool round = algorithm.round_after(t, plan.model_bytes).has_value();
     if (round) {
       t0 = Clock::now();
-      algorithm.communicate(workers);
+      algorithm.communicate(block);
       profile.communicate_s += seconds_since(t0);
     }
     // Every clock charges the same iteration its own way. A member's clock, schedule and ledger
@@ -341,31 +377,39 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
       if (round) ++m.ledger.rounds;
       m.ledger.add(m.run.clock->advance(t, m.schedule));
     };
-    if (members.size() > 1) {
+    if (!writes) {
+    } else if (members.size() > 1) {
       tbb::parallel_for_each(members.begin(), members.end(), charge);
     } else {
       charge(members.front());
     }
 
-    const bool interrupted = options.interrupt && options.interrupt->load();
-    if (non_finite || interrupted || t % plan.eval_every == 0 || t == plan.T) {
+    // One message per iteration over a team: did any rank see a non-finite gradient or Ctrl-C?
+    const unsigned flags = team.flags_or((non_finite ? 1u : 0u) | (options.interrupt && options.interrupt->load() ? 2u : 0u));
+    const bool interrupted = (flags & 2u) != 0;
+    if (flags != 0 || t % plan.eval_every == 0 || t == plan.T) {
       const MetricsRow row = evaluate(plan.grad_norm);
-      if (non_finite || !finite(row)) {
+      Verdict verdict = Verdict::go_on;
+      if ((flags & 1u) != 0 || !finite(row)) verdict = Verdict::diverged;
+      else if (interrupted) verdict = Verdict::interrupted;
+      else if (reached_target(c.stop, row)) verdict = Verdict::target;
+      verdict = team.broadcast_value(verdict, 0);  // rank 0 holds the row
+      if (verdict == Verdict::diverged) {
         status = RunStatus::diverged;
         stop_reason = "diverged";
         break;
       }
-      if (interrupted) {
+      if (verdict == Verdict::interrupted) {
         status = RunStatus::interrupted;
         stop_reason = "interrupted";
         break;
       }
-      if (reached_target(c.stop, row)) {
+      if (verdict == Verdict::target) {
         stop_reason = "target";
         break;
       }
     }
-    if (options.progress && seconds_since(last_progress) > 0.25) {
+    if (writes && options.progress && seconds_since(last_progress) > 0.25) {
       last_progress = Clock::now();
       const double elapsed = seconds_since(start);
       const Recorder& r = *members.front().recorder;
@@ -376,16 +420,20 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     }
   }
   if (t > plan.T) t = plan.T;
-  if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
+  if (writes && options.progress) std::fprintf(stderr, "\r%80s\r", "");
 
-  node_average(ws, &WorkerState<S>::x, xbar);
+  node_average(block, &WorkerState<S>::x, xbar);
+  std::vector<RunResult> results;
+  if (!writes) {  // the other ranks of a team only learn how the runs ended
+    for (Member<S>& m : members) results.push_back(RunResult{m.run.plan->run_name, status, m.out.dir, {}, stop_reason});
+    return results;
+  }
   for (Member<S>& m : members) {
     write_npy(m.out.dir / "model.npy", view(std::as_const(xbar)));
     if (m.run.trace) write_file_atomically(m.out.dir / "trace.json", m.run.trace->chrome_json());
   }
   write_summaries(to_string(status));
 
-  std::vector<RunResult> results;
   for (Member<S>& m : members) {
     const RunPlan& rp = *m.run.plan;
     const ClusterClock& clock = *m.run.clock;
@@ -397,20 +445,21 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
     result.report = fmt::format(
         "{} [{}]: {} after {} iterations{}\n  simulated {} ({} compute, {} communication), {} rounds, {} sent; "
-        "wall {:.1f} s{}\n",
+        "wall {:.1f} s{}{}\n",
         rp.run_name, to_string(status), metrics, t,
         plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                       : std::string(),
         format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
         format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), m.ledger.rounds,
         format_bytes(m.ledger.bytes_total), seconds_since(start),
-        members.size() > 1 ? fmt::format(" (one training for {} clocks)", members.size()) : std::string());
+        members.size() > 1 ? fmt::format(" (one training for {} clocks)", members.size()) : std::string(),
+        team.size() > 1 ? fmt::format(" (workers over {} ranks)", team.size()) : std::string());
     results.push_back(std::move(result));
   }
   return results;
 }
 
-template std::vector<RunResult> train<float>(std::span<RunOutput<float>>, const RunOptions&);
-template std::vector<RunResult> train<double>(std::span<RunOutput<double>>, const RunOptions&);
+template std::vector<RunResult> train<float>(std::span<RunOutput<float>>, const RunOptions&, const RankTeam&);
+template std::vector<RunResult> train<double>(std::span<RunOutput<double>>, const RunOptions&, const RankTeam&);
 
 }  // namespace csgd

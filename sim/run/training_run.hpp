@@ -11,6 +11,7 @@
 
 #include "csgd/algorithm.hpp"
 #include "csgd/problem.hpp"
+#include "csgd/rank_team.hpp"
 #include "csgd/runner.hpp"
 #include "csgd/timing.hpp"
 #include "run/metrics_row.hpp"
@@ -56,8 +57,11 @@ struct RunOutput {
 // see experiment_runner.cpp) and drives every run's clock from the same iterations. Writes each
 // run's dir/{config.resolved.yaml, metrics.csv, summary.json, model.npy}: the same bytes as
 // training that run alone, apart from wall times. Results in the order of `outputs`.
+// The team's ranks train together, each holding its block of workers (RankTeam::block), with the
+// same bits as one process; its rank 0 alone writes the files (and returns full results, the
+// others only each run's status).
 template <class S>
-std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options);
+std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options, const RankTeam& team);
 
 // --timing-only: advances the clock through the run's schedule and writes the timing columns.
 template <class S>

@@ -15,7 +15,7 @@ class LocalSgdLocalMomentum final : public PeriodicAveraging<S> {
 
   std::string name() const override { return "local-sgd-local-momentum"; }
 
-  void communicate(std::span<WorkerState<S>> workers) const override {
+  void communicate(const WorkerBlock<S>& workers) const override {
     replace_by_node_average(workers, &WorkerState<S>::x);
   }
 };

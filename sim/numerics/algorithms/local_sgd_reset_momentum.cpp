@@ -15,9 +15,9 @@ class LocalSgdResetMomentum final : public PeriodicAveraging<S> {
 
   std::string name() const override { return "local-sgd-reset-momentum"; }
 
-  void communicate(std::span<WorkerState<S>> workers) const override {
+  void communicate(const WorkerBlock<S>& workers) const override {
     replace_by_node_average(workers, &WorkerState<S>::x);
-    for (auto& w : workers) w.u.setZero();
+    for (auto& w : workers.local) w.u.setZero();
   }
 };
 

@@ -7,8 +7,9 @@
 
 namespace csgd {
 
-// Replaces every worker's `member` (x or u) by the node average (the reset of eq. (6)).
+// Replaces every worker's `member` (x or u) by the node average (the reset of eq. (6)), over all
+// ranks of the team (node_average's chain when there are several).
 template <class S>
-void replace_by_node_average(std::span<WorkerState<S>> workers, Vector<S> WorkerState<S>::*member);
+void replace_by_node_average(const WorkerBlock<S>& workers, Vector<S> WorkerState<S>::*member);
 
 }  // namespace csgd

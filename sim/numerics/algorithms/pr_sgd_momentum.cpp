@@ -15,7 +15,7 @@ class PrSgdMomentum final : public PeriodicAveraging<S> {
 
   std::string name() const override { return "pr-sgd-momentum"; }
 
-  void communicate(std::span<WorkerState<S>> workers) const override {
+  void communicate(const WorkerBlock<S>& workers) const override {
     replace_by_node_average(workers, &WorkerState<S>::x);
     replace_by_node_average(workers, &WorkerState<S>::u);
   }

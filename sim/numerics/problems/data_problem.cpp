@@ -3,6 +3,7 @@
 #include "numerics/problems/data_problem.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <tbb/blocked_range.h>
@@ -115,7 +116,7 @@ class DataProblem final : public Problem<S> {
     Vector<double> grad;
     if (options.grad_norm) grad = Vector<double>::Zero(dimension());
     const double s = static_cast<double>(train_rows_.count);
-    const LossSum train = sum_over(x, train_set(), train_rows_, options.grad_norm ? &grad : nullptr);
+    const LossSum train = sum_over(x, train_set(), train_rows_, options.grad_norm ? &grad : nullptr, options.team);
     e.train_loss = train.loss / s + (spec_.l2 > 0 ? 0.5 * spec_.l2 * xd.squaredNorm() : 0.0);
     if (model_->classifies()) e.train_accuracy = static_cast<double>(train.correct) / s;
     if (options.grad_norm) {
@@ -125,7 +126,7 @@ class DataProblem final : public Problem<S> {
     }
     if (data_.test) {  // the data term only: the l2 term is not part of a test loss
       const std::int64_t nt = data_.test->size();
-      const LossSum test = sum_over(x, {data_.test.get(), test_classes_}, {nt, nt}, nullptr);
+      const LossSum test = sum_over(x, {data_.test.get(), test_classes_}, {nt, nt}, nullptr, options.team);
       e.test_loss = test.loss / static_cast<double>(nt);
       if (model_->classifies()) e.test_accuracy = static_cast<double>(test.correct) / static_cast<double>(nt);
     }
@@ -184,39 +185,62 @@ class DataProblem final : public Problem<S> {
   }
 
   // Σ of the losses (and, with `grad`, of the gradients) over `rows`, chunk by chunk in parallel,
-  // combined in chunk order.
-  LossSum sum_over(std::span<const S> x, const LabelledSet<S>& set, const RowSet& rows, Vector<double>* grad) const {
+  // combined in chunk order. With a team, each rank computes a contiguous block of chunks; the
+  // chunks' LossSums are gathered to rank 0 and summed there in chunk order, and the gradient sum
+  // is passed along the ranks in rank order (each adds its chunks), ending on rank 0: the same
+  // additions in the same order as one process, whose result only rank 0 then holds.
+  LossSum sum_over(std::span<const S> x, const LabelledSet<S>& set, const RowSet& rows, Vector<double>* grad,
+                   const RankTeam* team) const {
+    static const RankTeam alone;
+    const RankTeam& ranks = team ? *team : alone;
     const std::int64_t chunks = rows.chunks();
-    std::vector<LossSum> part(static_cast<std::size_t>(chunks));
+    const RankTeam::Block mine = ranks.block(chunks);
+    const int rank = ranks.rank(), last = ranks.size() - 1;
+    std::vector<LossSum> part(static_cast<std::size_t>(mine.count));
     const auto batch_of = [&](std::int64_t c, ThreadScratch<S>& ts) {
       const Eigen::Index first = c * kChunk, cols = std::min<Eigen::Index>(kChunk, rows.count - first);
       if (rows.all()) return view(set, first, cols);
       return gather(set, cols, [&](Eigen::Index j) { return rows.row(first + j); }, ts);
     };
+    const auto part_of = [&](std::int64_t c) -> LossSum& { return part[static_cast<std::size_t>(c - mine.first)]; };
     if (grad == nullptr) {
-      tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, chunks), [&](const tbb::blocked_range<std::int64_t>& r) {
+      tbb::parallel_for(tbb::blocked_range<std::int64_t>(mine.first, mine.end()), [&](const tbb::blocked_range<std::int64_t>& r) {
         ThreadScratch<S>& ts = scratch_.local();
-        for (std::int64_t c = r.begin(); c < r.end(); ++c)
-          part[static_cast<std::size_t>(c)] = model_->loss(x, batch_of(c, ts), *ts.model);
+        for (std::int64_t c = r.begin(); c < r.end(); ++c) part_of(c) = model_->loss(x, batch_of(c, ts), *ts.model);
       });
     } else {
+      const std::span<double> sum(grad->data(), static_cast<std::size_t>(grad->size()));
+      if (rank > 0) ranks.receive_values(sum, rank - 1);  // Σ over the chunks of ranks 0 … rank − 1
       Matrix<S> group(dimension(), kGradientGroup);
-      for (std::int64_t begin = 0; begin < chunks; begin += kGradientGroup) {
-        const std::int64_t end = std::min(chunks, begin + kGradientGroup);
+      for (std::int64_t begin = mine.first; begin < mine.end(); begin += kGradientGroup) {
+        const std::int64_t end = std::min(mine.end(), begin + kGradientGroup);
         tbb::parallel_for(tbb::blocked_range<std::int64_t>(begin, end), [&](const tbb::blocked_range<std::int64_t>& r) {
           ThreadScratch<S>& ts = scratch_.local();
           for (std::int64_t c = r.begin(); c < r.end(); ++c) {
             auto g = group.col(c - begin);
             g.setZero();
-            part[static_cast<std::size_t>(c)] =
-                model_->add_gradient(x, batch_of(c, ts), S(1), std::span<S>(g.data(), g.size()), *ts.model);
+            part_of(c) = model_->add_gradient(x, batch_of(c, ts), S(1), std::span<S>(g.data(), g.size()), *ts.model);
           }
         });
         for (std::int64_t c = begin; c < end; ++c) *grad += group.col(c - begin).template cast<double>();
       }
+      if (rank < last) ranks.send_values(std::span<const double>(sum), rank + 1);
+      else if (rank > 0) ranks.send_values(std::span<const double>(sum), 0);
+      if (rank == 0 && last > 0) ranks.receive_values(sum, last);
+    }
+    std::vector<LossSum> all = std::move(part);
+    if (ranks.size() > 1) {
+      const auto mine_bytes = std::as_bytes(std::span<const LossSum>(all));
+      const std::vector<std::string> parts = ranks.gather(std::string(reinterpret_cast<const char*>(mine_bytes.data()), mine_bytes.size()));
+      all.clear();
+      for (const std::string& p : parts) {  // rank order is chunk order
+        const std::size_t at = all.size();
+        all.resize(at + p.size() / sizeof(LossSum));
+        std::memcpy(all.data() + at, p.data(), p.size());
+      }
     }
     LossSum total;
-    for (const LossSum& p : part) {
+    for (const LossSum& p : all) {
       total.loss += p.loss;
       total.correct += p.correct;
     }
