@@ -20,6 +20,7 @@
 #include "csgd/partition_registry.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/mpi_job.hpp"
+#include "run/stop_summaries.hpp"
 #include "csgd/mixing_graph_registry.hpp"
 #include "csgd/topology_registry.hpp"
 #include "csgd/runner.hpp"
@@ -58,10 +59,13 @@ std::atomic<bool> g_interrupted{false};
 std::atomic<int> g_signal{0};
 
 // SIGINT (Ctrl-C) and SIGTERM (what batch schedulers send before SIGKILL) stop cleanly: the run
-// is marked interrupted and keeps its metrics. A second signal ends the process at once.
+// is marked interrupted and keeps its metrics. A second signal ends the process at once. Under
+// mpirun the rank may be stuck in MPI waiting for a dead peer: the runs it writes are marked
+// interrupted from here (stop_summaries.hpp).
 extern "C" void on_stop_signal(int sig) {
   g_signal = sig;
   g_interrupted = true;
+  publish_stop_summaries();
   std::signal(sig, SIG_DFL);
 }
 

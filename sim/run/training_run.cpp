@@ -1,6 +1,7 @@
 #include "run/training_run.hpp"
 
 #include "run/run_ledger.hpp"
+#include "run/stop_summaries.hpp"
 #include "run/summary_parts.hpp"
 
 #include <chrono>
@@ -318,19 +319,36 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
       for (Member<S>& m : members) m.recorder->record(with_timing(model, m.ledger, m.plan, c.N, *m.run.clock, gamma, wall));
     return model;
   };
-  const auto write_summaries = [&](const char* status_text) {
+  const auto write_summaries = [&](const char* status_text, const char* file, const std::string& reason) {
     if (!writes) return;
     profile.evaluate_s = probe.evaluate_s;
     for (Member<S>& m : members)
-      write_file_atomically(m.out.dir / "summary.json",
+      write_file_atomically(m.out.dir / file,
                             training_summary(m.run, m.plan, m.ledger, *m.recorder, profile, mean_grad_norm_sq,
-                                             m.random_iterate, stop_reason, status_text, seconds_since(start))
+                                             m.random_iterate, reason, status_text, seconds_since(start))
                                     .dump(2) +
                                 "\n");
   };
+  // Over a team, a stop signal may find rank 0 stuck in MPI (a peer died): its handler then puts
+  // these "interrupted" summaries in place (stop_summaries.hpp). Refreshed at every evaluation.
+  const bool stop_summaries = writes && team.size() > 1;
+  std::vector<std::filesystem::path> dirs;
+  for (const Member<S>& m : members) dirs.push_back(m.out.dir);
+  const auto refresh_stop_summaries = [&] {
+    if (stop_summaries) write_summaries("interrupted", kStopSummaryName, "interrupted");
+  };
 
-  write_summaries("running");
+  write_summaries("running", "summary.json", stop_reason);
   evaluate(plan.grad_norm);
+  refresh_stop_summaries();
+  if (stop_summaries) arm_stop_summaries(dirs);
+  struct Disarm {  // also when an error leaves the loop: the runner then marks the runs failed
+    bool armed;
+    std::span<const std::filesystem::path> dirs;
+    ~Disarm() {
+      if (armed) disarm_stop_summaries(dirs);
+    }
+  } disarm{stop_summaries, dirs};
   auto last_progress = Clock::now();
   for (t = 1; t <= plan.T; ++t) {
     if (t - 1 == plan.R) {  // Remark 2: x̄^(R) with R uniform in {0..T−1}, before step R+1 changes it
@@ -389,6 +407,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     const bool interrupted = (flags & 2u) != 0;
     if (flags != 0 || t % plan.eval_every == 0 || t == plan.T) {
       const MetricsRow row = evaluate(plan.grad_norm);
+      refresh_stop_summaries();
       Verdict verdict = Verdict::go_on;
       if ((flags & 1u) != 0 || !finite(row)) verdict = Verdict::diverged;
       else if (interrupted) verdict = Verdict::interrupted;
@@ -423,6 +442,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   if (writes && options.progress) std::fprintf(stderr, "\r%80s\r", "");
 
   node_average(block, &WorkerState<S>::x, xbar);
+  if (stop_summaries) disarm_stop_summaries(dirs);  // the last collective is done: the summaries below are true
   std::vector<RunResult> results;
   if (!writes) {  // the other ranks of a team only learn how the runs ended
     for (Member<S>& m : members) results.push_back(RunResult{m.run.plan->run_name, status, m.out.dir, {}, stop_reason});
@@ -432,7 +452,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     write_npy(m.out.dir / "model.npy", view(std::as_const(xbar)));
     if (m.run.trace) write_file_atomically(m.out.dir / "trace.json", m.run.trace->chrome_json());
   }
-  write_summaries(to_string(status));
+  write_summaries(to_string(status), "summary.json", stop_reason);
 
   for (Member<S>& m : members) {
     const RunPlan& rp = *m.run.plan;
