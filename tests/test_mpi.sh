@@ -85,7 +85,22 @@ eval: {every_iterations: 7}
 sweep:
   algorithm: [{sync_interval: 4}, {name: decentralized-momentum, mixing: ring}]
 YAML
-for file in matrix synthetic; do
+# Each rank keeps only the rows its workers and evaluation chunks touch: every partition scheme,
+# and the whole train set evaluated (contiguous chunks read in place).
+cat >"$tmp/partitions.yaml" <<YAML
+name: partitions
+seed: 4
+workers: 5
+problem: {model: softmax, batch_size: 6, eval_train_samples: 0,
+          dataset: {name: generated, samples: 2600, test_samples: 300, features: 10, classes: 5}}
+algorithm: {name: pr-sgd-momentum, momentum: 0.9, sync_interval: 2, lr: 0.1}
+timing: {compute: {step_time: 10ms}, network: {model: analytic, latency: 5us, bandwidth: 10Gbps}}
+stop: {iterations: 12}
+eval: {every_iterations: 4, grad_norm: true}
+sweep:
+  problem.partition: [iid, contiguous, shards, {scheme: dirichlet, alpha: 0.3}]
+YAML
+for file in matrix synthetic partitions; do
   "$csgd" run "$tmp/$file.yaml" --threads 2 --quiet --out "$tmp/$file-alone"
   for R in 1 2 3 4; do
     "${mpirun[@]}" -n "$R" "$csgd" run "$tmp/$file.yaml" --threads 1 --quiet --out "$tmp/$file-$R" ||

@@ -88,9 +88,15 @@ class Problem {
   virtual std::string describe() const = 0;
 };
 
-// Builds the problem for N workers. Datasets are cached process-wide, so a sweep loads a file once.
+// Builds the problem for N workers. Datasets are cached process-wide, so a sweep loads a file once
+// (release_dataset_cache() lets go of them).
 // Throws InputError (missing files) or ValidationError (batch larger than a partition, ...).
+// `team`: the ranks that will train with it (workers and evaluation chunks dealt as RankTeam::block
+// deals them); a data problem then keeps only the training rows this rank touches.
 template <class S>
-std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed);
+std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed,
+                                         const RankTeam* team = nullptr);
+// Drops the process-wide dataset cache: data then lives only as long as a problem holds it.
+void release_dataset_cache();
 
 }  // namespace csgd

@@ -107,7 +107,7 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
   const bool here = trains_here(run.numerics_key);
   if (here) {
     std::shared_ptr<Problem<S>>& problem = problems.template of<S>()[run.numerics_key];
-    if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed); });
+    if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed, &team); });
     run.problem = problem;
   }
   if (here && !options.timing_only) {
@@ -203,6 +203,9 @@ std::vector<RunResult> run_experiment(const ExperimentPlan& plan, const RunOptio
     }
   });
 
+  // The cache only spared loading a file once per preparation; over a team each problem kept its
+  // rank's rows, and the whole sets can go.
+  if (team.size() > 1) release_dataset_cache();
   if (options.dry_run) {
     if (options.on_prepared) options.on_prepared();
     return {};

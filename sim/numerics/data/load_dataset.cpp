@@ -76,7 +76,7 @@ TrainTest<S> load_dataset(const DatasetSpec& spec, std::uint64_t seed) {
     out.test = std::make_shared<const Dataset<S>>(std::move(*raw.test));
   }
   assign_classes(raw.train, std::move(label_values));
-  out.train = std::make_shared<const Dataset<S>>(std::move(raw.train));
+  out.train = std::make_shared<Dataset<S>>(std::move(raw.train));  // not const: a team compacts its own copy (data_problem.cpp)
   return out;
 }
 

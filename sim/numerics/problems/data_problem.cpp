@@ -32,10 +32,17 @@ struct ThreadScratch {
 };
 
 // A dataset with the class index of each row as the model must see it (empty when not classifying).
+// Rows are numbered as in the file; `column_of[r]` is row r's column of data->features when this
+// rank holds only some rows' features (empty: every row, column r).
 template <class S>
 struct LabelledSet {
   const Dataset<S>* data;
   std::span<const std::int32_t> classes;
+  std::span<const std::int32_t> column_of = {};
+
+  Eigen::Index column(std::int64_t row) const {
+    return column_of.empty() ? static_cast<Eigen::Index>(row) : column_of[static_cast<std::size_t>(row)];
+  }
 };
 
 // The rows an evaluation sums over: all `count` = n rows, or `count` evenly spaced rows k·n/count.
@@ -50,7 +57,8 @@ template <class S>
 class DataProblem final : public Problem<S> {
  public:
   DataProblem(const ProblemSpec& spec, TrainTest<S> data, std::vector<std::vector<std::uint32_t>> partitions,
-              std::unique_ptr<Model<S>> model, std::vector<std::int32_t> test_classes, std::uint64_t seed)
+              std::unique_ptr<Model<S>> model, std::vector<std::int32_t> test_classes, std::uint64_t seed,
+              const RankTeam* team)
       : data_(std::move(data)),
         partitions_(std::move(partitions)),
         model_(std::move(model)),
@@ -75,6 +83,7 @@ class DataProblem final : public Problem<S> {
         throw std::invalid_argument(fmt::format("partition of worker {} is unsorted or out of range", i));
       samplers_.emplace_back(rows, mode, static_cast<std::size_t>(spec.batch_size.value_or(0)));
     }
+    if (team && team->size() > 1) keep_rows_of(*team);
   }
 
   Eigen::Index dimension() const override { return model_->dimension(); }
@@ -105,7 +114,7 @@ class DataProblem final : public Problem<S> {
   std::int64_t samples_per_step(int worker) const override {
     return static_cast<std::int64_t>(samplers_[static_cast<std::size_t>(worker)].batch_size());
   }
-  std::int64_t train_size() const override { return data_.train->size(); }
+  std::int64_t train_size() const override { return train_rows_.n; }  // all rows, also where only some are held
   double gradient_flops(int worker) const override {
     return model_->flops_per_sample() * static_cast<double>(samples_per_step(worker));
   }
@@ -140,7 +149,7 @@ class DataProblem final : public Problem<S> {
                               : fmt::format("batch {} {}", *spec_.batch_size,
                                             spec_.shuffle ? "shuffled" : "with replacement");
     return fmt::format("{} on {} ({} train{} rows, d={}), {} workers, {} partition, {}, m={}", model_->describe(),
-                       train.source, train.size(), test, train.dim(), partitions_.size(),
+                       train.source, train_size(), test, train.dim(), partitions_.size(),
                        to_string(spec_.partition.scheme), batch, dimension());
   }
 
@@ -155,8 +164,51 @@ class DataProblem final : public Problem<S> {
   }
 
   LabelledSet<S> train_set() const {
-    return {data_.train.get(), model_->classifies() ? std::span<const std::int32_t>(data_.train->classes)
-                                                    : std::span<const std::int32_t>()};
+    return {data_.train.get(),
+            model_->classifies() ? std::span<const std::int32_t>(data_.train->classes) : std::span<const std::int32_t>(),
+            column_of_};
+  }
+
+  // Over a team, this rank keeps the features of the rows it can touch: its workers' partitions
+  // (RankTeam::block of the workers, as the training loop deals them) and the rows of its block of
+  // train-evaluation chunks (as sum_over deals them). Labels stay whole (they are small and the
+  // partitions were drawn from them); the test set stays whole. The same columns reach the model
+  // in the same order: the same bits.
+  void keep_rows_of(const RankTeam& team) {
+    const Dataset<S>& full = *data_.train;
+    const auto n = static_cast<std::size_t>(full.size());
+    std::vector<char> keep(n, 0);
+    const RankTeam::Block workers = team.block(static_cast<std::int64_t>(partitions_.size()));
+    for (auto i = workers.first; i < workers.end(); ++i)
+      for (const std::uint32_t r : partitions_[static_cast<std::size_t>(i)]) keep[r] = 1;
+    const RankTeam::Block chunks = team.block(train_rows_.chunks());
+    for (std::int64_t k = chunks.first * kChunk; k < std::min(chunks.end() * kChunk, train_rows_.count); ++k)
+      keep[static_cast<std::size_t>(train_rows_.row(k))] = 1;
+    column_of_.assign(n, -1);
+    std::int32_t columns = 0;
+    for (std::size_t r = 0; r < n; ++r)
+      if (keep[r]) column_of_[r] = columns++;
+    if (data_.train.use_count() == 1) {
+      // This problem's own copy (make_problem loads one per problem over a team): the kept columns
+      // move left in place (column_of[r] ≤ r) and the tail is given back, so memory never holds
+      // the whole set twice. The loader made the set non-const; only the pointer is to const.
+      Matrix<S>& features = std::const_pointer_cast<Dataset<S>>(data_.train)->features;
+      for (std::size_t r = 0; r < n; ++r)
+        if (keep[r] && column_of_[r] != static_cast<std::int32_t>(r))
+          features.col(column_of_[r]) = features.col(static_cast<Eigen::Index>(r));
+      features.conservativeResize(Eigen::NoChange, columns);  // a realloc that shrinks in place
+      return;
+    }
+    auto mine = std::make_shared<Dataset<S>>();
+    mine->features.resize(full.dim(), columns);
+    for (std::size_t r = 0; r < n; ++r)
+      if (keep[r]) mine->features.col(column_of_[r]) = full.features.col(static_cast<Eigen::Index>(r));
+    mine->y = full.y;
+    mine->label_values = full.label_values;
+    mine->classes = full.classes;
+    mine->source = full.source;
+    mine->channels = full.channels, mine->height = full.height, mine->width = full.width;
+    data_.train = std::move(mine);  // the shared set is freed once no other problem holds it
   }
 
   // Copies the columns row_of(0 … cols−1) into the thread's buffer (cols ≤ kChunk).
@@ -166,7 +218,7 @@ class DataProblem final : public Problem<S> {
     for (Eigen::Index j = 0; j < cols; ++j) {
       const auto r = static_cast<Eigen::Index>(row_of(j));
       const auto k = static_cast<std::size_t>(j);
-      ts.a.col(j) = data.features.col(r);
+      ts.a.col(j) = data.features.col(set.column(r));
       ts.y[k] = data.y[static_cast<std::size_t>(r)];
       if (!set.classes.empty()) ts.classes[k] = set.classes[static_cast<std::size_t>(r)];
     }
@@ -176,10 +228,11 @@ class DataProblem final : public Problem<S> {
   }
 
   // Rows [first, first + cols) are already contiguous columns: no copy.
+  // (A rank holding some rows keeps whole evaluation chunks, in order: still contiguous.)
   static Batch<S> view(const LabelledSet<S>& set, Eigen::Index first, Eigen::Index cols) {
     const Dataset<S>& data = *set.data;
     const auto f = static_cast<std::size_t>(first), n = static_cast<std::size_t>(cols);
-    return {Eigen::Map<const Matrix<S>>(data.features.data() + first * data.dim(), data.dim(), cols),
+    return {Eigen::Map<const Matrix<S>>(data.features.data() + set.column(first) * data.dim(), data.dim(), cols),
             std::span<const double>(data.y).subspan(f, n),
             set.classes.empty() ? set.classes : set.classes.subspan(f, n)};
   }
@@ -254,6 +307,7 @@ class DataProblem final : public Problem<S> {
   ProblemSpec spec_;
   std::uint64_t seed_;
   RowSet train_rows_;
+  std::vector<std::int32_t> column_of_;  // empty, or each train row's column (-1: not held here)
   std::vector<BatchSampler> samplers_;
   mutable tbb::enumerable_thread_specific<ThreadScratch<S>> scratch_;
 };
@@ -334,7 +388,7 @@ template ImageShape cnn_image_shape<double>(const ProblemSpec&, const Dataset<do
 template <class S>
 std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,
                                               std::vector<std::vector<std::uint32_t>> partitions,
-                                              std::uint64_t seed) {
+                                              std::uint64_t seed, const RankTeam* team) {
   if (!data.train || data.train->size() == 0) throw InputError("the training set is empty");
   const Dataset<S>& train = *data.train;
   if (data.test && data.test->dim() != train.dim())
@@ -344,14 +398,14 @@ std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest
   std::vector<std::int32_t> test_classes;
   if (data.test && model->classifies()) test_classes = test_class_indices(*data.test, train);
   return std::make_unique<DataProblem<S>>(spec, std::move(data), std::move(partitions), std::move(model),
-                                          std::move(test_classes), seed);
+                                          std::move(test_classes), seed, team);
 }
 
 template std::unique_ptr<Problem<float>> make_data_problem<float>(const ProblemSpec&, TrainTest<float>,
                                                                   std::vector<std::vector<std::uint32_t>>,
-                                                                  std::uint64_t);
+                                                                  std::uint64_t, const RankTeam*);
 template std::unique_ptr<Problem<double>> make_data_problem<double>(const ProblemSpec&, TrainTest<double>,
                                                                     std::vector<std::vector<std::uint32_t>>,
-                                                                    std::uint64_t);
+                                                                    std::uint64_t, const RankTeam*);
 
 }  // namespace csgd

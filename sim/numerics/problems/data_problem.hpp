@@ -75,9 +75,11 @@ template <class S> ImageShape cnn_image_shape(const ProblemSpec& spec, const Dat
 // The problem for spec.model (not "synthetic") on `data` split as `partitions` (one sorted row
 // list per worker). Throws ValidationError("batch_size", ...) when a batch exceeds a partition,
 // InputError when the data does not fit the model (no class labels, test set of another width).
+// With a team of several ranks, keeps only the features of the rows this rank's workers and
+// evaluation chunks touch (DataProblem::keep_rows_of).
 template <class S>
 std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,
                                               std::vector<std::vector<std::uint32_t>> partitions,
-                                              std::uint64_t seed);
+                                              std::uint64_t seed, const RankTeam* team = nullptr);
 
 }  // namespace csgd

@@ -32,12 +32,14 @@ std::string dataset_key(const DatasetSpec& d, std::uint64_t seed) {
 
 // Process-wide: a sweep of many runs over one dataset reads the files once. The lock is held while
 // loading, so concurrent requests for the same data wait instead of loading it twice.
+std::mutex g_cache_mutex;
+template <class S> std::map<std::string, TrainTest<S>> g_cache;
+
 template <class S>
 TrainTest<S> cached_dataset(const DatasetSpec& spec, std::uint64_t seed) {
-  static std::mutex mutex;
-  static std::map<std::string, TrainTest<S>> cache;
+  auto& cache = g_cache<S>;
   const std::string key = dataset_key<S>(spec, seed);
-  const std::lock_guard lock(mutex);
+  const std::lock_guard lock(g_cache_mutex);
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, load_dataset<S>(spec, seed)).first;
   return it->second;
@@ -45,8 +47,14 @@ TrainTest<S> cached_dataset(const DatasetSpec& spec, std::uint64_t seed) {
 
 }  // namespace
 
+void release_dataset_cache() {
+  const std::lock_guard lock(g_cache_mutex);
+  g_cache<float>.clear();
+  g_cache<double>.clear();
+}
+
 template <class S>
-std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed) {
+std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed, const RankTeam* team) {
   spec.validate();
   if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
   const ModelEntry& entry = *ModelRegistry::find(spec.model);  // validate() checked the name
@@ -59,13 +67,15 @@ std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::ui
     if constexpr (std::is_same_v<S, float>) return entry.problem_float(spec, N, seed);
     else return entry.problem_double(spec, N, seed);
   }
-  TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
+  // Over a team the problem keeps only its rank's rows, compacting its own copy in place (the
+  // cache's copy is shared, so compacting it would need a second one).
+  TrainTest<S> data = team && team->size() > 1 ? load_dataset<S>(spec.dataset, seed) : cached_dataset<S>(spec.dataset, seed);
   const Dataset<S>& train = *data.train;
   auto partitions = partition_rows(train.y, train.classes, train.num_classes(), N, spec.partition, seed);
-  return make_data_problem<S>(spec, std::move(data), std::move(partitions), seed);
+  return make_data_problem<S>(spec, std::move(data), std::move(partitions), seed, team);
 }
 
-template std::unique_ptr<Problem<float>> make_problem<float>(const ProblemSpec&, int, std::uint64_t);
-template std::unique_ptr<Problem<double>> make_problem<double>(const ProblemSpec&, int, std::uint64_t);
+template std::unique_ptr<Problem<float>> make_problem<float>(const ProblemSpec&, int, std::uint64_t, const RankTeam*);
+template std::unique_ptr<Problem<double>> make_problem<double>(const ProblemSpec&, int, std::uint64_t, const RankTeam*);
 
 }  // namespace csgd
