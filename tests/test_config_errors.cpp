@@ -6,6 +6,7 @@
 #include "csgd/errors.hpp"
 #include "csgd/experiment.hpp"
 #include "csgd/runner.hpp"
+#include "csgd/timing.hpp"
 #include "support/temp_dir.hpp"
 
 using csgd::InputError;
@@ -189,4 +190,25 @@ TEST_CASE("a target accuracy without a test set or for least-squares is refused"
   CHECK(error_of("workers: 1\nproblem: {model: logistic, dataset: {name: libsvm, train_file: a.txt}}\n"
                  "stop: {iterations: 5, target: {accuracy: 0.9}}\n")
             .find("this data set has none") != std::string::npos);
+}
+
+TEST_CASE("the flow model's sharing, TCP window and duplex keys are read, checked and refused elsewhere") {
+  const std::string flow = std::string(kBase) + "timing: {network: {model: flow, topology: ring, ";
+  const auto plan = load_experiment_text(flow + "sharing: lv08, tcp_window: 1MiB, duplex: half}}\n", "exp.yaml", {});
+  const csgd::NetworkSpec& n = plan.runs[0].config.timing.network;
+  CHECK(n.sharing.model == csgd::Sharing::lv08);
+  CHECK(n.sharing.tcp_window_bytes == 1048576);
+  CHECK(n.duplex == csgd::Duplex::half);
+  CHECK(error_of(flow + "sharing: tcp}}\n").find("timing.network.sharing: must be one of max-min, rtt-weighted, lv08") !=
+        std::string::npos);
+  CHECK(error_of(flow + "tcp_window: 1MiB}}\n").find("timing.network.tcp_window: applies only to sharing: rtt-weighted") !=
+        std::string::npos);
+  CHECK(error_of(flow + "duplex: simplex}}\n").find("timing.network.duplex: must be one of full, half") != std::string::npos);
+  CHECK(error_of(std::string(kBase) + "timing: {network: {sharing: lv08}}\n")
+            .find("timing.network.sharing: applies only to model: flow") != std::string::npos);
+  const auto per_link = load_experiment_text(
+      std::string(kBase) + "timing: {network: {model: flow, topology: {name: ring, links: [{between: [0, 1], duplex: half}]}}}\n",
+      "exp.yaml", {});
+  REQUIRE(per_link.runs[0].config.timing.network.topology.links.size() == 1);
+  CHECK(per_link.runs[0].config.timing.network.topology.links[0].duplex == csgd::Duplex::half);
 }

@@ -16,10 +16,15 @@
 namespace csgd {
 
 // A per-link override of latency and/or bandwidth (timing.network.links).
+// Full duplex: each direction of a link has the whole bandwidth B. Half duplex: both directions
+// share B (one capacity for the link), as on a shared medium or SimGrid's SHARED links.
+enum class Duplex { full, half };
+
 struct LinkOverride {
   int a = 0, b = 0;              // node ids (hosts 0..N−1, then switches)
   double latency_s = -1;         // < 0: keep the default
   double bandwidth_Bps = -1;
+  std::optional<Duplex> duplex;  // unset: keep the default
 };
 
 // Settings of timing.network.topology.
@@ -40,10 +45,12 @@ struct TopologySpec {
 struct DirectedLink {
   int from = 0, to = 0;
   double latency_s = 0, bandwidth_Bps = 0;
+  bool half_duplex = false;  // shares its bandwidth with the opposite direction (both say so)
 };
 
 // Hosts are nodes 0..hosts−1 (worker i runs on host i); switches follow. Every physical link
-// appears as two directed links 2e (a→b) and 2e+1 (b→a), so full duplex is two capacities.
+// appears as two directed links 2e (a→b) and 2e+1 (b→a), so full duplex is two capacities and
+// half duplex one (capacity e of the flow model's sharing).
 struct PhysicalTopology {
   std::string name;     // e.g. "torus 4×4", "fat-tree k=4: 16 hosts, 20 switches"
   int hosts = 0, nodes = 0;
@@ -60,7 +67,9 @@ std::optional<Graph> host_graph(const PhysicalTopology& topology);
 
 // Builds the topology for N hosts with default link latency and bandwidth. Throws
 // ValidationError (field relative to `topology`, e.g. "dims") or InputError (custom files).
-PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps);
+// `duplex` is every link's default; spec.links may override it per link.
+PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps,
+                                Duplex duplex = Duplex::full);
 
 // Shortest paths in hops (breadth-first search), ties broken towards lower node ids, computed per
 // source on first use and cached.
@@ -80,9 +89,9 @@ class Router {
 // Network model: `send` moves `bytes` from one host to another and calls `done` when the last
 // byte has arrived.
 //   flow:     the message is a flow on its route; concurrent flows share every link's bandwidth
-//             max-min fairly (progressive filling), recomputed when flows start or end (once per
-//             instant: same-time events are batched); a flow takes its path latency plus its bytes
-//             at its current rate.
+//             (FlowSharing), recomputed when flows start or end (once per instant: same-time
+//             events are batched); a flow takes its path latency plus its bytes at its current
+//             rate.
 //   analytic: each message alone on its route: path latency + bytes / bottleneck bandwidth.
 class NetworkModel {
  public:
@@ -92,7 +101,22 @@ class NetworkModel {
   virtual double bytes_sent(int host) const = 0;  // payload bytes this host has sent so far
 };
 
-std::unique_ptr<NetworkModel> make_flow_network(EventEngine& engine, const PhysicalTopology& topology);
+// How the flow model shares links (timing.network.sharing; sources in flow_network.cpp):
+//   max_min:      equal shares (max-min fairness); a flow's bytes, then its path latency.
+//   rtt_weighted: SimGrid's CM02 (Casanova & Marchal 2002): the path latency L first, then the
+//                 bytes, sharing a bottleneck in proportion to 1/L, each flow capped at
+//                 tcp_window / (2L) (the TCP window bound).
+//   lv08:         SimGrid's default LV08 (Velho & Legrand 2009): as rtt_weighted with the latency
+//                 paid × 13.01, rates × 0.97, and a weight 1/(L + Σ_links 20537 / B_link).
+enum class Sharing { max_min, rtt_weighted, lv08 };
+const char* to_string(Sharing s);  // as timing.network.sharing spells it
+struct FlowSharing {
+  Sharing model = Sharing::max_min;
+  double tcp_window_bytes = 4194304;  // γ of rtt_weighted and lv08 (SimGrid's network/TCP-gamma)
+};
+
+std::unique_ptr<NetworkModel> make_flow_network(EventEngine& engine, const PhysicalTopology& topology,
+                                                FlowSharing sharing = {});
 std::unique_ptr<NetworkModel> make_latency_bandwidth_network(EventEngine& engine, const PhysicalTopology& topology);
 
 }  // namespace csgd

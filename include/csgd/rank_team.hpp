@@ -6,6 +6,7 @@
 // that never touches MPI.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,7 +39,6 @@ class RankTeam {
   };
   Block block(std::int64_t count, int rank) const;
   Block block(std::int64_t count) const { return block(count, rank_); }
-  int owner(std::int64_t item, std::int64_t count) const;  // the rank whose block holds `item`
 
   // Blocking point-to-point messages (any size: cut into pieces MPI's int counts can carry).
   void send(std::span<const std::byte> bytes, int to) const;
@@ -61,6 +61,17 @@ class RankTeam {
   template <class T> void send_values(std::span<const T> v, int to) const { send(std::as_bytes(v), to); }
   template <class T> void receive_values(std::span<T> v, int from) const { receive(std::as_writable_bytes(v), from); }
   template <class T> void broadcast_values(std::span<T> v, int root) const { broadcast(std::as_writable_bytes(v), root); }
+  // Every rank's values concatenated in rank order on the team's rank 0 (trivially copyable T).
+  template <class T> std::vector<T> gather_values(std::span<const T> mine) const {
+    const auto bytes = std::as_bytes(mine);
+    std::vector<T> all;
+    for (const std::string& part : gather(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()))) {
+      const std::size_t at = all.size();
+      all.resize(at + part.size() / sizeof(T));
+      std::memcpy(all.data() + at, part.data(), part.size());
+    }
+    return all;
+  }
   template <class T> T broadcast_value(T v, int root) const {
     broadcast_values(std::span<T>(&v, 1), root);
     return v;

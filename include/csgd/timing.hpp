@@ -41,6 +41,10 @@ struct NetworkSpec {
   std::string collective = "auto"; // all-reduce algorithm (auto: the topology's default)
   int servers = 1;                 // parameter-server: how many hosts shard the parameters
   TopologySpec topology;           // flow model only
+  // Flow model only: how flows share a link (network.hpp: max-min, rtt-weighted, lv08), with
+  // rtt-weighted's and lv08's TCP window γ, and every link's default duplex.
+  FlowSharing sharing;
+  Duplex duplex = Duplex::full;
 
   void validate() const;
 };

@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -62,19 +61,19 @@ const MpiJob& MpiJob::current() {
   return g_current ? *g_current : single;
 }
 
-int MpiJob::min(int value) const {
 #if CSGD_HAVE_MPI
-  if (initialised_) MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-#endif
+namespace {
+int allreduce(bool initialised, int value, MPI_Op op) {
+  if (initialised) MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, op, MPI_COMM_WORLD);
   return value;
 }
-
-int MpiJob::max(int value) const {
-#if CSGD_HAVE_MPI
-  if (initialised_) MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+}  // namespace
+int MpiJob::min(int value) const { return allreduce(initialised_, value, MPI_MIN); }
+int MpiJob::max(int value) const { return allreduce(initialised_, value, MPI_MAX); }
+#else
+int MpiJob::min(int value) const { return value; }
+int MpiJob::max(int value) const { return value; }
 #endif
-  return value;
-}
 
 int MpiJob::broadcast(int value, [[maybe_unused]] int root) const {
 #if CSGD_HAVE_MPI
@@ -85,31 +84,11 @@ int MpiJob::broadcast(int value, [[maybe_unused]] int root) const {
 
 std::vector<std::string> MpiJob::gather(const std::string& mine) const {
   if (!initialised_) return {mine};
-  std::vector<std::string> all;
 #if CSGD_HAVE_MPI
-  // MPI counts are ints: past 2 GiB the job stops with a message instead of corrupt results.
-  if (mine.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-    throw std::length_error("MpiJob::gather: a rank's message exceeds 2 GiB");
-  int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(rank_ == 0 ? static_cast<std::size_t>(size_) : 0), offsets(lengths.size());
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::string joined;
-  if (rank_ == 0) {
-    long long total = 0;
-    for (std::size_t r = 0; r < lengths.size(); ++r) {
-      offsets[r] = static_cast<int>(total);
-      total += lengths[r];
-    }
-    if (total > std::numeric_limits<int>::max())
-      throw std::length_error("MpiJob::gather: the ranks' messages exceed 2 GiB together");
-    joined.resize(static_cast<std::size_t>(total));
-  }
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
-              MPI_COMM_WORLD);
-  for (std::size_t r = 0; r < lengths.size(); ++r)
-    all.push_back(joined.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
+  return gather_to_root(MPI_COMM_WORLD, rank_, size_, mine);
+#else
+  return {mine};
 #endif
-  return all;
 }
 
 RankTeam MpiJob::team(int G) const {

@@ -36,12 +36,6 @@ RankTeam::Block RankTeam::block(std::int64_t count, int rank) const {
   return {r * base + std::min(r, extra), base + (r < extra ? 1 : 0)};
 }
 
-int RankTeam::owner(std::int64_t item, std::int64_t count) const {
-  const std::int64_t base = count / size_, extra = count % size_;
-  const std::int64_t split = extra * (base + 1);  // the first `extra` ranks hold base + 1 each
-  return static_cast<int>(item < split ? item / (base + 1) : extra + (item - split) / std::max<std::int64_t>(base, 1));
-}
-
 #if CSGD_HAVE_MPI
 void RankTeam::send(std::span<const std::byte> bytes, int to) const {
   in_pieces(bytes, [&](const std::byte* p, int n) { MPI_Send(p, n, MPI_BYTE, to, 0, comm_->comm); });
@@ -77,29 +71,32 @@ unsigned RankTeam::flags_or(unsigned flags) const {
   return flags;
 }
 
-std::vector<std::string> RankTeam::gather(const std::string& mine) const {
-  if (size_ == 1) return {mine};
+std::vector<std::string> gather_to_root(MPI_Comm comm, int rank, int size, const std::string& mine) {
   if (mine.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-    throw std::length_error("RankTeam::gather: a rank's message exceeds 2 GiB");
+    throw std::length_error("gather: a rank's message exceeds 2 GiB");
   int length = static_cast<int>(mine.size());
-  std::vector<int> lengths(leads() ? static_cast<std::size_t>(size_) : 0), offsets(lengths.size());
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, comm_->comm);
+  std::vector<int> lengths(rank == 0 ? static_cast<std::size_t>(size) : 0), offsets(lengths.size());
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, comm);
   std::string joined;
-  if (leads()) {
+  if (rank == 0) {
     long long total = 0;
     for (std::size_t r = 0; r < lengths.size(); ++r) {
       offsets[r] = static_cast<int>(total);
       total += lengths[r];
     }
-    if (total > std::numeric_limits<int>::max())
-      throw std::length_error("RankTeam::gather: the ranks' messages exceed 2 GiB together");
+    if (total > std::numeric_limits<int>::max()) throw std::length_error("gather: the ranks' messages exceed 2 GiB together");
     joined.resize(static_cast<std::size_t>(total));
   }
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, comm_->comm);
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, joined.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, comm);
   std::vector<std::string> all;
   for (std::size_t r = 0; r < lengths.size(); ++r)
     all.push_back(joined.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r])));
   return all;
+}
+
+std::vector<std::string> RankTeam::gather(const std::string& mine) const {
+  if (size_ == 1) return {mine};
+  return gather_to_root(comm_->comm, rank_, size_, mine);
 }
 #else
 // A team of one has no peer: the point-to-point operations are never called.

@@ -120,10 +120,11 @@ void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& b
   spec.name = t.get<std::string>("name", spec.name);
   const TopologyEntry& entry = find_entry<TopologyEntry>(t, "name", spec.name);
   read_entry_keys(t, entry, spec, "topology", base_dir);
-  // links: [{between: [a, b], latency: 1us, bandwidth: 40Gbps}, ...]
+  // links: [{between: [a, b], latency: 1us, bandwidth: 40Gbps, duplex: half}, ...]
   if (t.has("links")) {
     const YAML::Node list = t.node("links");
-    if (!list.IsSequence()) t.fail("links", "expected a list of {between: [a, b], latency: …, bandwidth: …}");
+    if (!list.IsSequence())
+      t.fail("links", "expected a list of {between: [a, b], latency: …, bandwidth: …, duplex: full|half}");
     for (std::size_t k = 0; k < list.size(); ++k) {
       Section link(t.source(), list[k], t.path("links") + "." + std::to_string(k), YAML::Node(YAML::NodeType::Map));
       const auto ends = link.get<std::vector<int>>("between", {});
@@ -133,6 +134,8 @@ void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& b
       o.b = ends[1];
       o.latency_s = link.duration("latency", -1);
       o.bandwidth_Bps = link.bandwidth("bandwidth", -1);
+      if (link.has("duplex"))
+        o.duplex = choose<Duplex>(link, "duplex", "full", {{"full", Duplex::full}, {"half", Duplex::half}});
       link.finish();
       spec.links.push_back(o);
     }
@@ -163,10 +166,19 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
       spec.network.servers = keys.servers;
     }
     read_topology(n.child("topology", "name"), spec.network.topology, base_dir);
+    spec.network.sharing.model = choose<Sharing>(
+        n, "sharing", "max-min",
+        {{"max-min", Sharing::max_min}, {"rtt-weighted", Sharing::rtt_weighted}, {"lv08", Sharing::lv08}});
+    if (const auto window = n.optional_model_bytes("tcp_window", 1.0)) {
+      if (spec.network.sharing.model == Sharing::max_min)
+        n.fail("tcp_window", "applies only to sharing: rtt-weighted or lv08 (max-min has no TCP window bound)");
+      spec.network.sharing.tcp_window_bytes = *window;
+    }
+    spec.network.duplex = choose<Duplex>(n, "duplex", "full", {{"full", Duplex::full}, {"half", Duplex::half}});
   } else {
     // The analytic model prices a ring all-reduce (Algorithm 1) or a neighbour exchange
     // (Algorithm 2) over direct links: a collective or a topology would be silently ignored.
-    for (const char* key : {"collective", "servers", "topology"})
+    for (const char* key : {"collective", "servers", "topology", "sharing", "tcp_window", "duplex"})
       if (n.has(key))
         n.fail(key, fmt::format("applies only to model: flow (the {} model prices a ring all-reduce or a "
                                 "neighbour exchange on direct links)", spec.network.model));

@@ -1,13 +1,16 @@
 #include "network/max_min_sharing.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <limits>
 
 namespace csgd {
 
 MaxMinSharing::MaxMinSharing(std::vector<double> capacity)
     : capacity_(std::move(capacity)),
       left_(capacity_.size(), 0),
+      usage_(capacity_.size(), 0),
       unfixed_(capacity_.size(), 0),
       begin_(capacity_.size(), 0),
       end_(capacity_.size(), 0),
@@ -20,7 +23,13 @@ double MaxMinSharing::share(int link) const {
   return std::max(left_[l], 0.0) / unfixed_[l];  // rounding may leave a hair below zero
 }
 
-void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::span<double> rates) {
+double MaxMinSharing::weighted_share(int link) const {
+  const auto l = static_cast<std::size_t>(link);
+  return std::max(left_[l], 0.0) / usage_[l];
+}
+
+void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms) {
+  if (!terms.weights.empty() || !terms.bounds.empty()) return solve_weighted(routes, rates, terms);
   // Group flow indices by link: a counting sort over the links in use only.
   touched_.clear();
   for (const auto& route : routes)
@@ -68,6 +77,75 @@ void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::spa
   }
 }
 
+// Progressive filling over levels of "rate per unit of weight": a link at level s fixes each of
+// its unfixed flows at s·w_f; a bounded flow reaches its bound b_f at level b_f / w_f, an entry of
+// its own in the heap (encoded as link −1 − f). Equal weights and no bounds give solve()'s rates.
+void MaxMinSharing::solve_weighted(std::span<const std::span<const int>> routes, std::span<double> rates,
+                                   FlowTerms terms) {
+  const auto weight = [&](std::size_t f) { return terms.weights.empty() ? 1.0 : terms.weights[f]; };
+  const auto bound = [&](std::size_t f) {
+    return terms.bounds.empty() ? std::numeric_limits<double>::infinity() : terms.bounds[f];
+  };
+  touched_.clear();
+  for (std::size_t f = 0; f < routes.size(); ++f)
+    for (int l : routes[f]) {
+      const auto i = static_cast<std::size_t>(l);
+      if (unfixed_[i]++ == 0) {
+        touched_.push_back(l);
+        usage_[i] = 0;
+      }
+      usage_[i] += weight(f);
+    }
+  int total = 0;
+  for (int l : touched_) {
+    const auto i = static_cast<std::size_t>(l);
+    total += unfixed_[i];
+    begin_[i] = end_[i] = total;
+    left_[i] = capacity_[i];
+  }
+  members_.resize(static_cast<std::size_t>(total));
+  for (std::size_t f = routes.size(); f-- > 0;)
+    for (int l : routes[f]) members_[static_cast<std::size_t>(--begin_[static_cast<std::size_t>(l)])] = static_cast<int>(f);
+
+  heap_.clear();
+  for (int l : touched_) heap_.emplace_back(weighted_share(l), l);
+  for (std::size_t f = 0; f < routes.size(); ++f)
+    if (std::isfinite(bound(f))) heap_.emplace_back(bound(f) / weight(f), -1 - static_cast<int>(f));
+  const std::greater<> later;
+  std::make_heap(heap_.begin(), heap_.end(), later);
+  fixed_.assign(routes.size(), 0);
+
+  const auto fix = [&](std::size_t f, double rate, int at) {
+    fixed_[f] = 1;
+    rates[f] = rate;
+    for (int other : routes[f]) {
+      const auto j = static_cast<std::size_t>(other);
+      left_[j] -= rate;
+      usage_[j] -= weight(f);
+      if (--unfixed_[j] > 0 && other != at) {
+        heap_.emplace_back(weighted_share(other), other);
+        std::push_heap(heap_.begin(), heap_.end(), later);
+      }
+    }
+  };
+  while (!heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const auto [s, l] = heap_.back();
+    heap_.pop_back();
+    if (l < 0) {  // a flow reaching its own bound before any of its links fills
+      const auto f = static_cast<std::size_t>(-1 - l);
+      if (!fixed_[f]) fix(f, bound(f), -1);
+      continue;
+    }
+    const auto i = static_cast<std::size_t>(l);
+    if (unfixed_[i] == 0 || s != weighted_share(l)) continue;
+    for (int m = begin_[i]; m < end_[i]; ++m) {
+      const auto f = static_cast<std::size_t>(members_[static_cast<std::size_t>(m)]);
+      if (!fixed_[f]) fix(f, std::min(s * weight(f), bound(f)), l);
+    }
+  }
+}
+
 int MaxMinSharing::root(int link) {
   auto l = static_cast<std::size_t>(link);
   while (parent_[l] != static_cast<int>(l)) {
@@ -78,7 +156,7 @@ int MaxMinSharing::root(int link) {
 }
 
 std::size_t MaxMinSharing::solve_changed(std::span<const std::span<const int>> routes,
-                                         std::span<const int> changed, std::span<double> rates) {
+                                         std::span<const int> changed, std::span<double> rates, FlowTerms terms) {
   if (++epoch_ == 0) {  // wrapped: forget every old mark
     std::fill(in_use_.begin(), in_use_.end(), 0u);
     std::fill(changed_.begin(), changed_.end(), 0u);
@@ -104,16 +182,20 @@ std::size_t MaxMinSharing::solve_changed(std::span<const std::span<const int>> r
 
   picked_.clear();
   picked_routes_.clear();
+  picked_weights_.clear();
+  picked_bounds_.clear();
   for (std::size_t f = 0; f < routes.size(); ++f)
     if (changed_[static_cast<std::size_t>(root(routes[f].front()))] == epoch_) {
       picked_.push_back(static_cast<int>(f));
       picked_routes_.push_back(routes[f]);
+      if (!terms.weights.empty()) picked_weights_.push_back(terms.weights[f]);
+      if (!terms.bounds.empty()) picked_bounds_.push_back(terms.bounds[f]);
     }
   if (picked_.size() == routes.size()) {
-    solve(routes, rates);
+    solve(routes, rates, terms);
   } else {
     picked_rates_.resize(picked_.size());
-    solve(picked_routes_, picked_rates_);
+    solve(picked_routes_, picked_rates_, {picked_weights_, picked_bounds_});
     for (std::size_t k = 0; k < picked_.size(); ++k) rates[static_cast<std::size_t>(picked_[k])] = picked_rates_[k];
   }
   return picked_.size();

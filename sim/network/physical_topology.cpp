@@ -66,13 +66,14 @@ void apply_overrides(const std::vector<LinkOverride>& overrides, PhysicalTopolog
     for (std::size_t d : {e, e + 1}) {
       if (o.latency_s >= 0) t.links[d].latency_s = o.latency_s;
       if (o.bandwidth_Bps >= 0) t.links[d].bandwidth_Bps = o.bandwidth_Bps;
+      if (o.duplex) t.links[d].half_duplex = *o.duplex == Duplex::half;
     }
   }
 }
 
 }  // namespace
 
-PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps) {
+PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps, Duplex duplex) {
   if (N < 1) throw std::invalid_argument(fmt::format("build_topology: N must be ≥ 1, got {}", N));
   if (!(latency_s >= 0) || !std::isfinite(latency_s) || !(bandwidth_Bps > 0) || !std::isfinite(bandwidth_Bps))
     throw std::invalid_argument(fmt::format("build_topology: bad default link (latency {}, bandwidth {})", latency_s,
@@ -91,8 +92,8 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
   t.nodes = parts.nodes;
   t.links.reserve(2 * parts.links.size());
   for (const auto& l : parts.links) {
-    t.links.push_back({l.a, l.b, l.latency_s, l.bandwidth_Bps});
-    t.links.push_back({l.b, l.a, l.latency_s, l.bandwidth_Bps});
+    t.links.push_back({l.a, l.b, l.latency_s, l.bandwidth_Bps, duplex == Duplex::half});
+    t.links.push_back({l.b, l.a, l.latency_s, l.bandwidth_Bps, duplex == Duplex::half});
   }
   if (const auto cut = unreachable(t)) {
     const auto message = fmt::format("the topology is disconnected: {}", *cut);

@@ -18,7 +18,8 @@ void validate_dims(const TopologySpec& s) {
     if (d < 1) throw ValidationError("dims", fmt::format("every entry must be ≥ 1, got {}", d));
 }
 
-// A link override's latency is set when ≥ 0 and its bandwidth when ≥ 0; at least one must be.
+// A link override's latency is set when ≥ 0, its bandwidth when ≥ 0, its duplex when given; at
+// least one must be.
 void validate_link(const LinkOverride& l, std::size_t i) {
   const auto where = fmt::format("links[{}] ({}–{})", i, l.a, l.b);
   if (l.a < 0 || l.b < 0)
@@ -29,8 +30,8 @@ void validate_link(const LinkOverride& l, std::size_t i) {
   if (std::isnan(l.bandwidth_Bps) || std::isinf(l.bandwidth_Bps) || l.bandwidth_Bps == 0)
     throw ValidationError("links", fmt::format("{}: bandwidth must be a positive finite number, got {}", where,
                                                l.bandwidth_Bps));
-  if (l.latency_s < 0 && l.bandwidth_Bps < 0)
-    throw ValidationError("links", fmt::format("{}: sets neither latency nor bandwidth", where));
+  if (l.latency_s < 0 && l.bandwidth_Bps < 0 && !l.duplex)
+    throw ValidationError("links", fmt::format("{}: sets none of latency, bandwidth and duplex", where));
 }
 
 }  // namespace

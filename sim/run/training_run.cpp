@@ -8,7 +8,6 @@
 #include <cmath>
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -56,15 +55,7 @@ double consensus_distance(const WorkerBlock<S>& block, Vector<S> WorkerState<S>:
       team.broadcast_values(std::span<S>(v0.data(), static_cast<std::size_t>(v0.size())), 0);
       equal = team.flags_or((v0.array() == (workers[0].*member).array()).all() ? 0u : 1u) == 0;
     }
-    const auto mine = std::as_bytes(std::span<const double>(terms));
-    const std::vector<std::string> parts =
-        team.gather(std::string(reinterpret_cast<const char*>(mine.data()), mine.size()));
-    terms.clear();
-    for (const std::string& part : parts) {
-      const std::size_t at = terms.size();
-      terms.resize(at + part.size() / sizeof(double));
-      std::memcpy(terms.data() + at, part.data(), part.size());
-    }
+    terms = team.gather_values(std::span<const double>(terms));  // rank order is worker order
   }
   if (equal) return 0.0;
   double sum = 0;

@@ -16,7 +16,7 @@ namespace csgd {
 PhysicalTopology build_cluster_topology(const NetworkSpec& network, int N) {
   PhysicalTopology t;
   try {
-    t = build_topology(network.topology, N, network.latency_s, network.bandwidth_Bps);
+    t = build_topology(network.topology, N, network.latency_s, network.bandwidth_Bps, network.duplex);
   } catch (const ValidationError& e) {
     throw ValidationError("network.topology." + e.field(), e.what());
   }

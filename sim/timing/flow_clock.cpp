@@ -54,7 +54,7 @@ class FlowClock final : public ClusterClock {
  public:
   FlowClock(const TimingSpec& spec, const ClockSetup& setup)
       : N_(setup.N), network_spec_(validated_network(spec, setup.N)),
-        topology_(cluster_topology(spec.network, setup)), network_(make_flow_network(engine_, *topology_)),
+        topology_(cluster_topology(spec.network, setup)), network_(make_flow_network(engine_, *topology_, spec.network.sharing)),
         compute_(spec.compute, setup),
         collective_(setup.collective ? *setup.collective : choose_collective(spec.network, *topology_, setup.N)),
         out_neighbours_(setup.neighbours), in_degree_(in_degrees(setup.neighbours, setup.N)), ledger_(setup.N),
@@ -97,9 +97,15 @@ class FlowClock final : public ClusterClock {
         out_neighbours_.empty()
             ? fmt::format("{} all-reduce", to_string(collective_.kind))
             : fmt::format("neighbour exchange (max in-degree {})", *std::max_element(in_degree_.begin(), in_degree_.end()));
-    return fmt::format("flow: {}, {}, α = {}, B = {}; compute: {}", topology_->name, comm,
+    // Today's default (max-min, full duplex) adds nothing, so earlier summaries read the same.
+    std::string sharing;
+    if (network_spec_.sharing.model != Sharing::max_min)
+      sharing += fmt::format(", {} sharing (TCP window {})", to_string(network_spec_.sharing.model),
+                             format_bytes(network_spec_.sharing.tcp_window_bytes));
+    if (network_spec_.duplex == Duplex::half) sharing += ", half-duplex links";
+    return fmt::format("flow: {}, {}, α = {}, B = {}{}; compute: {}", topology_->name, comm,
                        format_duration(network_spec_.latency_s), format_bandwidth(network_spec_.bandwidth_Bps),
-                       compute_.describe());
+                       sharing, compute_.describe());
   }
 
  private:

@@ -35,6 +35,8 @@ void NetworkSpec::validate() const {
     }
   }
   if (servers < 1) throw ValidationError("network.servers", fmt::format("must be ≥ 1, got {}", servers));
+  if (!(sharing.tcp_window_bytes > 0) || !std::isfinite(sharing.tcp_window_bytes))
+    throw ValidationError("network.tcp_window", fmt::format("must be a positive size, got {}", sharing.tcp_window_bytes));
   if (model == "flow") {
     try {
       topology.validate();

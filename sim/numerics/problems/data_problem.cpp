@@ -3,7 +3,6 @@
 #include "numerics/problems/data_problem.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <tbb/blocked_range.h>
@@ -281,17 +280,8 @@ class DataProblem final : public Problem<S> {
       else if (rank > 0) ranks.send_values(std::span<const double>(sum), 0);
       if (rank == 0 && last > 0) ranks.receive_values(sum, last);
     }
-    std::vector<LossSum> all = std::move(part);
-    if (ranks.size() > 1) {
-      const auto mine_bytes = std::as_bytes(std::span<const LossSum>(all));
-      const std::vector<std::string> parts = ranks.gather(std::string(reinterpret_cast<const char*>(mine_bytes.data()), mine_bytes.size()));
-      all.clear();
-      for (const std::string& p : parts) {  // rank order is chunk order
-        const std::size_t at = all.size();
-        all.resize(at + p.size() / sizeof(LossSum));
-        std::memcpy(all.data() + at, p.data(), p.size());
-      }
-    }
+    // The chunks' sums on rank 0, rank order being chunk order.
+    const std::vector<LossSum> all = ranks.size() > 1 ? ranks.gather_values(std::span<const LossSum>(part)) : part;
     LossSum total;
     for (const LossSum& p : all) {
       total.loss += p.loss;
