@@ -109,8 +109,10 @@ class FlowNetwork final : public NetworkModel {
     rate_.push_back(0);
     finish_at_.push_back(std::numeric_limits<double>::infinity());
     latency_.push_back(after);
-    weight_.push_back(weight);
-    bound_.push_back(bound);
+    if (weighted_) {  // max-min keeps these empty: its hot path stays as it was
+      weight_.push_back(weight);
+      bound_.push_back(bound);
+    }
     done_.push_back(std::move(done));
     changed_.insert(changed_.end(), route.begin(), route.end());
     request_recompute();
@@ -133,11 +135,9 @@ class FlowNetwork final : public NetworkModel {
     const double dt = engine_.now() - last_advance_;
     last_advance_ = engine_.now();
     if (dt <= 0) return;
-    for (std::size_t f = 0; f < remaining_.size(); ++f) remaining_[f] -= rate(f) * dt;
+    const double factor = weighted_ ? rate_factor_ : 1.0;
+    for (std::size_t f = 0; f < remaining_.size(); ++f) remaining_[f] -= rate_[f] * factor * dt;
   }
-
-  // The rate bytes drain at: the sharing's, scaled by LV08's bandwidth factor.
-  double rate(std::size_t f) const { return weighted_ ? rate_[f] * rate_factor_ : rate_[f]; }
 
   // A route as capacity ids: both directions of a half-duplex link are capacity 2e.
   std::span<const int> capacity_route(int src, int dst, std::span<const int> path) {
@@ -163,8 +163,9 @@ class FlowNetwork final : public NetworkModel {
     }
     changed_.clear();
     double earliest = std::numeric_limits<double>::infinity();
+    const double factor = weighted_ ? rate_factor_ : 1.0;  // LV08 drains at 0.97 × its share (× 1.0 is exact)
     for (std::size_t f = 0; f < remaining_.size(); ++f) {
-      finish_at_[f] = engine_.now() + std::max(remaining_[f], 0.0) / rate(f);
+      finish_at_[f] = engine_.now() + std::max(remaining_[f], 0.0) / (rate_[f] * factor);
       earliest = std::min(earliest, finish_at_[f]);
     }
     engine_.schedule_at(earliest, [this, version = version_] { on_completion(version); });
@@ -190,8 +191,10 @@ class FlowNetwork final : public NetworkModel {
         rate_[kept] = rate_[f];
         finish_at_[kept] = finish_at_[f];
         latency_[kept] = latency_[f];
-        weight_[kept] = weight_[f];
-        bound_[kept] = bound_[f];
+        if (weighted_) {
+          weight_[kept] = weight_[f];
+          bound_[kept] = bound_[f];
+        }
         done_[kept] = std::move(done_[f]);
       }
       ++kept;
@@ -202,8 +205,10 @@ class FlowNetwork final : public NetworkModel {
     rate_.resize(kept);
     finish_at_.resize(kept);
     latency_.resize(kept);
-    weight_.resize(kept);
-    bound_.resize(kept);
+    if (weighted_) {
+      weight_.resize(kept);
+      bound_.resize(kept);
+    }
     done_.resize(kept);
     if (kept > 0) request_recompute();
   }
