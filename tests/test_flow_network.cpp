@@ -8,6 +8,7 @@
 
 #include "csgd/event_engine.hpp"
 #include "csgd/network.hpp"
+#include "support/hand_topology.hpp"
 
 using csgd::EventEngine;
 using csgd::NetworkModel;
@@ -16,22 +17,9 @@ using doctest::Approx;
 
 namespace {
 
-struct Link {
-  int a, b;
-  double latency_s, bandwidth_Bps;
-};
-
-// A hand-made topology: physical links become the directed pairs 2e (a→b), 2e+1 (b→a).
+using csgd::test::Link;
 PhysicalTopology topology(int hosts, int nodes, const std::vector<Link>& links) {
-  PhysicalTopology t;
-  t.name = "test";
-  t.hosts = hosts;
-  t.nodes = nodes;
-  for (const Link& l : links) {
-    t.links.push_back({l.a, l.b, l.latency_s, l.bandwidth_Bps});
-    t.links.push_back({l.b, l.a, l.latency_s, l.bandwidth_Bps});
-  }
-  return t;
+  return csgd::test::hand_topology(hosts, nodes, links);
 }
 
 // Sends a message and records the time its `done` runs (NaN until then).

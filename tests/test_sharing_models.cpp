@@ -8,6 +8,7 @@
 
 #include "csgd/event_engine.hpp"
 #include "csgd/network.hpp"
+#include "support/hand_topology.hpp"
 
 using csgd::EventEngine;
 using csgd::FlowSharing;
@@ -17,22 +18,9 @@ using doctest::Approx;
 
 namespace {
 
-struct Link {
-  int a, b;
-  double latency_s, bandwidth_Bps;
-  bool half = false;
-};
-
+using csgd::test::Link;
 PhysicalTopology topology(int hosts, int nodes, const std::vector<Link>& links) {
-  PhysicalTopology t;
-  t.name = "test";
-  t.hosts = hosts;
-  t.nodes = nodes;
-  for (const Link& l : links) {
-    t.links.push_back({l.a, l.b, l.latency_s, l.bandwidth_Bps, l.half});
-    t.links.push_back({l.b, l.a, l.latency_s, l.bandwidth_Bps, l.half});
-  }
-  return t;
+  return csgd::test::hand_topology(hosts, nodes, links);
 }
 
 // Sends messages at time 0 and returns when each `done` ran.

@@ -28,9 +28,9 @@ double MaxMinSharing::weighted_share(int link) const {
   return std::max(left_[l], 0.0) / usage_[l];
 }
 
-void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms) {
-  if (!terms.weights.empty() || !terms.bounds.empty()) return solve_weighted(routes, rates, terms);
-  // Group flow indices by link: a counting sort over the links in use only.
+// Groups flow indices by link, a counting sort over the links in use only: members_[begin_[l],
+// end_[l]) are link l's flows, ascending; unfixed_[l] their count; left_[l] its capacity.
+void MaxMinSharing::group_by_link(std::span<const std::span<const int>> routes) {
   touched_.clear();
   for (const auto& route : routes)
     for (int l : route)
@@ -45,7 +45,11 @@ void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::spa
   members_.resize(static_cast<std::size_t>(total));
   for (std::size_t f = routes.size(); f-- > 0;)  // from the back: each link's flows end up ascending
     for (int l : routes[f]) members_[static_cast<std::size_t>(--begin_[static_cast<std::size_t>(l)])] = static_cast<int>(f);
+}
 
+void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms) {
+  if (!terms.weights.empty() || !terms.bounds.empty()) return solve_weighted(routes, rates, terms);
+  group_by_link(routes);
   heap_.clear();
   for (int l : touched_) heap_.emplace_back(share(l), l);
   const std::greater<> later;
@@ -86,27 +90,10 @@ void MaxMinSharing::solve_weighted(std::span<const std::span<const int>> routes,
   const auto bound = [&](std::size_t f) {
     return terms.bounds.empty() ? std::numeric_limits<double>::infinity() : terms.bounds[f];
   };
-  touched_.clear();
+  group_by_link(routes);
+  for (int l : touched_) usage_[static_cast<std::size_t>(l)] = 0;
   for (std::size_t f = 0; f < routes.size(); ++f)
-    for (int l : routes[f]) {
-      const auto i = static_cast<std::size_t>(l);
-      if (unfixed_[i]++ == 0) {
-        touched_.push_back(l);
-        usage_[i] = 0;
-      }
-      usage_[i] += weight(f);
-    }
-  int total = 0;
-  for (int l : touched_) {
-    const auto i = static_cast<std::size_t>(l);
-    total += unfixed_[i];
-    begin_[i] = end_[i] = total;
-    left_[i] = capacity_[i];
-  }
-  members_.resize(static_cast<std::size_t>(total));
-  for (std::size_t f = routes.size(); f-- > 0;)
-    for (int l : routes[f]) members_[static_cast<std::size_t>(--begin_[static_cast<std::size_t>(l)])] = static_cast<int>(f);
-
+    for (int l : routes[f]) usage_[static_cast<std::size_t>(l)] += weight(f);
   heap_.clear();
   for (int l : touched_) heap_.emplace_back(weighted_share(l), l);
   for (std::size_t f = 0; f < routes.size(); ++f)

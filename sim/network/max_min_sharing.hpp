@@ -37,6 +37,7 @@ class MaxMinSharing {
                             std::span<double> rates, FlowTerms terms = {});
 
  private:
+  void group_by_link(std::span<const std::span<const int>> routes);
   double share(int link) const;
   double weighted_share(int link) const;  // capacity left per unit of unfixed weight
   void solve_weighted(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms);

@@ -386,10 +386,9 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
       if (round) ++m.ledger.rounds;
       m.ledger.add(m.run.clock->advance(t, m.schedule));
     };
-    if (!writes) {
-    } else if (members.size() > 1) {
+    if (writes && members.size() > 1) {
       tbb::parallel_for_each(members.begin(), members.end(), charge);
-    } else {
+    } else if (writes) {
       charge(members.front());
     }
 
