@@ -131,3 +131,17 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   CHECK(from.code == 0);
   CHECK(from.out.find("L = 9") != std::string::npos);
 }
+
+TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the run and the sizes") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "big.yaml", "workers: 4096\nproblem: {model: synthetic, dimension: 4}\n"
+                               "algorithm: {name: pr-sgd-momentum, sync_interval: 1, lr: 0.01}\n"
+                               "stop: {iterations: 1000}\n");
+  const auto r = run("run " + (tmp / "big.yaml").string() + " --timing-only --trace --out " + (tmp / "res").string(), tmp);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("run: --trace would record up to 1.23e+07 spans (3 × 4096 workers × 1000 iterations)") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp / "res"));
+  // The same run without --trace, or a shorter traced one, is accepted.
+  CHECK(run("run " + (tmp / "big.yaml").string() + " --timing-only --dry-run --trace --set stop.iterations=100", tmp).code == 0);
+}

@@ -21,6 +21,7 @@
 #include "csgd/input_limits.hpp"
 #include "csgd/errors.hpp"
 #include "csgd/mpi_job.hpp"
+#include "csgd/units.hpp"
 #include "output/run_folder.hpp"
 #include "run/located.hpp"
 #include "run/rank_agreement.hpp"
@@ -41,6 +42,21 @@ std::vector<std::vector<int>> neighbour_lists(const MixingMatrix& W) {
     for (const auto& [j, w] : W.in_weights[static_cast<std::size_t>(i)])
       if (j != i) lists[static_cast<std::size_t>(i)].push_back(j);
   return lists;
+}
+
+// --trace keeps every span in memory and writes them as trace.json (about 100 bytes each): a run
+// that would record more than this is refused up front rather than writing gigabytes.
+constexpr double kMaxTraceBytes = double(std::uint64_t{1} << 30);
+constexpr double kTraceBytesPerSpan = 100;
+
+// Up to three spans per worker and iteration: its step, its round, its wait.
+void require_trace_fits(const RunPlan& plan, int N, std::int64_t T) {
+  const double spans = 3.0 * N * static_cast<double>(T), bytes = spans * kTraceBytesPerSpan;
+  if (bytes <= kMaxTraceBytes) return;
+  throw InputError(fmt::format("{}: --trace would record up to {:.3g} spans (3 × {} workers × {} iterations), about {} "
+                               "of trace.json, more than the {} csgd writes; trace a shorter run (--set "
+                               "stop.iterations=…) or fewer workers",
+                               plan.run_name, spans, N, T, format_bytes(bytes), format_bytes(kMaxTraceBytes)));
 }
 
 // Median wall time of a few real stochastic gradients of worker 0 at x̂ (compute.measured_factor).
@@ -134,6 +150,7 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
     setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, c.N, c.seed), c.seed);
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
   if (options.trace) {
+    if (here) require_trace_fits(plan, c.N, make_run_schedule(c, *run.problem).T);
     run.trace = std::make_unique<TraceRecorder>();
     setup.trace = run.trace.get();
   }
