@@ -19,9 +19,7 @@ using doctest::Approx;
 namespace {
 
 using csgd::test::Link;
-PhysicalTopology topology(int hosts, int nodes, const std::vector<Link>& links) {
-  return csgd::test::hand_topology(hosts, nodes, links);
-}
+constexpr auto topology = &csgd::test::hand_topology;
 
 // Sends messages at time 0 and returns when each `done` ran.
 std::vector<double> finish_times(const PhysicalTopology& t, FlowSharing sharing,

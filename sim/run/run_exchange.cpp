@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
@@ -24,6 +25,7 @@ class Writer {
     put(static_cast<std::uint8_t>(v.has_value()));
     put(v.value_or(0.0));
   }
+  void put(const std::filesystem::path& p) { put(p.string()); }
   std::string out;
 };
 
@@ -44,6 +46,11 @@ class Reader {
     const double v = get<double>();
     return has ? std::optional<double>(v) : std::nullopt;
   }
+  // Reads into `v` what Writer::put wrote from a value of its type.
+  template <class T> requires std::is_trivially_copyable_v<T> void read(T& v) { v = get<T>(); }
+  void read(std::string& v) { v = get_string(); }
+  void read(std::optional<double>& v) { v = get_optional(); }
+  void read(std::filesystem::path& v) { v = get_string(); }
   bool done() const { return in_.empty(); }
 
  private:
@@ -58,36 +65,39 @@ class Reader {
 
 // Catches a field added to MetricsRow without being added here.
 static_assert(sizeof(MetricsRow) == 7 * sizeof(double) + 7 * sizeof(std::optional<double>) + sizeof(double),
-              "MetricsRow changed: pack and unpack its new field");
+              "MetricsRow changed: add its new field to row_fields");
 
-void put_row(Writer& w, const MetricsRow& r) {
-  w.put(r.iteration);
-  w.put(r.epoch);
-  w.put(r.rounds);
-  w.put(r.bytes_total);
-  w.put(r.bytes_per_worker);
-  w.put(r.sim_time_s);
-  w.put(r.lr);
-  for (const auto* v : {&r.train_loss, &r.train_accuracy, &r.test_loss, &r.test_accuracy, &r.grad_norm_sq,
-                        &r.consensus_x, &r.consensus_u})
-    w.put(*v);
-  w.put(r.wall_s);
+// The fields of each record in message order: one list serves the writer and the reader, so no
+// field can be packed without being unpacked in its place.
+template <class Row, class Visit> void row_fields(Row& r, Visit&& field) {
+  field(r.iteration);
+  field(r.epoch);
+  field(r.rounds);
+  field(r.bytes_total);
+  field(r.bytes_per_worker);
+  field(r.sim_time_s);
+  field(r.lr);
+  field(r.train_loss);
+  field(r.train_accuracy);
+  field(r.test_loss);
+  field(r.test_accuracy);
+  field(r.grad_norm_sq);
+  field(r.consensus_x);
+  field(r.consensus_u);
+  field(r.wall_s);
 }
 
-MetricsRow get_row(Reader& in) {
-  MetricsRow r;
-  r.iteration = in.get<std::int64_t>();
-  r.epoch = in.get<double>();
-  r.rounds = in.get<std::int64_t>();
-  r.bytes_total = in.get<double>();
-  r.bytes_per_worker = in.get<double>();
-  r.sim_time_s = in.get<double>();
-  r.lr = in.get<double>();
-  for (auto* v : {&r.train_loss, &r.train_accuracy, &r.test_loss, &r.test_accuracy, &r.grad_norm_sq,
-                  &r.consensus_x, &r.consensus_u})
-    *v = in.get_optional();
-  r.wall_s = in.get<double>();
-  return r;
+template <class Result, class Visit> void result_fields(Result& r, Visit&& field) {
+  field(r.run_name);
+  field(r.status);
+  field(r.dir);
+  field(r.report);
+  field(r.stop_reason);
+  field(r.iterations);
+  field(r.rounds);
+  field(r.sim_time_s);
+  field(r.train_loss);
+  field(r.test_accuracy);
 }
 
 }  // namespace
@@ -98,18 +108,9 @@ std::string pack(std::span<const FinishedRun> runs) {
     w.put(static_cast<std::uint64_t>(run.index));
     w.put(run.sweep_rows);
     w.put(static_cast<std::uint64_t>(run.rows.size()));
-    for (const MetricsRow& row : run.rows) put_row(w, row);
-    const RunResult& r = run.result;
-    w.put(r.run_name);
-    w.put(static_cast<std::int32_t>(r.status));
-    w.put(r.dir.string());
-    w.put(r.report);
-    w.put(r.stop_reason);
-    w.put(r.iterations);
-    w.put(r.rounds);
-    w.put(r.sim_time_s);
-    w.put(r.train_loss);
-    w.put(r.test_accuracy);
+    const auto put = [&w](const auto& v) { w.put(v); };
+    for (const MetricsRow& row : run.rows) row_fields(row, put);
+    result_fields(run.result, put);
   }
   return std::move(w.out);
 }
@@ -122,18 +123,9 @@ std::vector<FinishedRun> unpack(std::string_view bytes) {
     run.index = static_cast<std::size_t>(in.get<std::uint64_t>());
     run.sweep_rows = in.get_string();
     const auto rows = in.get<std::uint64_t>();
-    for (std::uint64_t k = 0; k < rows; ++k) run.rows.push_back(get_row(in));
-    RunResult& r = run.result;
-    r.run_name = in.get_string();
-    r.status = static_cast<RunStatus>(in.get<std::int32_t>());
-    r.dir = in.get_string();
-    r.report = in.get_string();
-    r.stop_reason = in.get_string();
-    r.iterations = in.get<long long>();
-    r.rounds = in.get<long long>();
-    r.sim_time_s = in.get<double>();
-    r.train_loss = in.get_optional();
-    r.test_accuracy = in.get_optional();
+    const auto read = [&in](auto& v) { in.read(v); };
+    for (std::uint64_t k = 0; k < rows; ++k) row_fields(run.rows.emplace_back(), read);
+    result_fields(run.result, read);
     runs.push_back(std::move(run));
   }
   return runs;
