@@ -97,7 +97,7 @@ std::vector<Round> rounds(int N) {
   r.push_back({"binomial tree", csgd::binomial_tree_program(N, kM)});
   r.push_back({"parameter server (1)", csgd::parameter_server_program(N, kM, 1)});
   r.push_back({"parameter server (4)", csgd::parameter_server_program(N, kM, 4)});
-  r.push_back({"hierarchical ring", csgd::hierarchical_ring_program(N / 4, 4, kM)});
+  r.push_back({"hierarchical ring", csgd::hierarchical_ring_program({N / 4, 4}, kM)});
   r.push_back({"neighbour exchange", nullptr});
   return r;
 }
@@ -161,7 +161,7 @@ RoundTimes csgd_times(const csgd::PhysicalTopology& topology, csgd::FlowSharing 
               : round.name == "binomial tree"        ? csgd::binomial_tree_program(N, kM)
               : round.name == "parameter server (1)" ? csgd::parameter_server_program(N, kM, 1)
               : round.name == "parameter server (4)" ? csgd::parameter_server_program(N, kM, 4)
-                                                     : csgd::hierarchical_ring_program(N / 4, 4, kM);
+                                                     : csgd::hierarchical_ring_program({N / 4, 4}, kM);
   LoggingNetwork logged(*network, engine, out);
   const auto collective = csgd::run_collective_program(std::move(copy), logged,
                                                        [&](int h) { out.released[static_cast<std::size_t>(h)] = engine.now(); });

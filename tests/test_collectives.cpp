@@ -207,13 +207,28 @@ TEST_CASE("a hierarchical ring on a torus is its three ring phases, each on dire
   TopologySpec t = topology("torus");
   t.dims = {3, 4};
   CollectiveSpec c = collective(CollectiveKind::hierarchical_ring);
-  c.rows = 3;
-  c.cols = 4;
+  c.grid = {3, 4};
   const Outcome o = all_reduce(t, c, 12, kM);
   const double expected = 6 * (kAlpha + kM / (4 * kB)) + 4 * (kAlpha + kM / (12 * kB));
   CHECK(close(o.end_s, expected));
   // On a torus it beats the flat ring, whose row-to-row steps take two hops and share links.
   CHECK(o.end_s < all_reduce(t, collective(CollectiveKind::ring), 12, kM).end_s);
+}
+
+TEST_CASE("a hierarchical ring on a 3-D torus reduce-scatters along z, then y, all-reduces along x") {
+  // 2 × 3 × 4 hosts: z reduce-scatter 3 steps of M/4, y reduce-scatter 2 steps of M/12, x
+  // all-reduce 2 steps of M/24, then y and z all-gathers (2 steps of M/12, 3 of M/4); every
+  // message one hop on its own link.
+  TopologySpec t = topology("torus");
+  t.dims = {2, 3, 4};
+  CollectiveSpec c = collective(CollectiveKind::hierarchical_ring);
+  c.grid = {2, 3, 4};
+  const Outcome o = all_reduce(t, c, 24, kM);
+  const double expected = 6 * (kAlpha + kM / (4 * kB)) + 4 * (kAlpha + kM / (12 * kB)) + 2 * (kAlpha + kM / (24 * kB));
+  CHECK(close(o.end_s, expected));
+  CHECK(o.flows == 24 * (6 + 4 + 2));
+  // Each host sends Σ_j 2(d_j − 1)/P_j · M bytes.
+  CHECK(close(o.bytes, 24 * kM * (2.0 * 3 / 4 + 2.0 * 2 / 12 + 2.0 * 1 / 24)));
 }
 
 TEST_CASE("every host is released exactly once, never before it entered, whatever the entry order") {
@@ -226,9 +241,11 @@ TEST_CASE("every host is released exactly once, never before it entered, whateve
       CAPTURE(std::string(csgd::to_string(kind)));
       CollectiveSpec c = collective(kind);
       c.servers = N >= 3 ? 2 : 1;
+      int rows = 1;
       for (int r = 1; r * r <= N; ++r)
-        if (N % r == 0) c.rows = r;
-      c.cols = N / c.rows;
+        if (N % r == 0) rows = r;
+      c.grid = {rows, N / rows};
+      if (N == 12) c.grid = {3, 2, 2};  // three sides
       const Outcome o = all_reduce(topology("complete"), c, N, kM, enter_at);
       const double last_entry = *std::max_element(enter_at.begin(), enter_at.end());
       for (int h = 0; h < N; ++h) {
@@ -247,7 +264,7 @@ TEST_CASE("with one host every collective releases it at once without sending an
                               CollectiveKind::parameter_server, CollectiveKind::hierarchical_ring}) {
     CAPTURE(std::string(csgd::to_string(kind)));
     CollectiveSpec c = collective(kind);
-    c.rows = c.cols = 1;
+    c.grid = {1, 1};
     const Outcome o = all_reduce(topology("ring"), c, 1, kM, {0.25});
     CHECK(o.done_calls[0] == 1);
     CHECK(o.done_at[0] == 0.25);
@@ -264,7 +281,10 @@ TEST_CASE("collective settings that do not fit N are refused") {
   ps.servers = 7;
   CHECK_THROWS_AS(csgd::make_collective(ps, *network, 6, kM, [](int) {}), csgd::ValidationError);
   CollectiveSpec grid = collective(CollectiveKind::hierarchical_ring);
-  grid.rows = 4;
-  grid.cols = 2;
+  grid.grid = {4, 2};
+  CHECK_THROWS_AS(csgd::make_collective(grid, *network, 6, kM, [](int) {}), csgd::ValidationError);
+  grid.grid = {};
+  CHECK_THROWS_AS(csgd::make_collective(grid, *network, 6, kM, [](int) {}), csgd::ValidationError);
+  grid.grid = {6, 0};
   CHECK_THROWS_AS(csgd::make_collective(grid, *network, 6, kM, [](int) {}), csgd::ValidationError);
 }

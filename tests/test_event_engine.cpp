@@ -115,6 +115,33 @@ TEST_CASE("run_while_not stops as soon as the condition holds") {
   CHECK(engine.now() == 4.0);
 }
 
+TEST_CASE("a cancelled event neither runs nor moves the clock, and cancelling a past event does nothing") {
+  EventEngine engine;
+  std::vector<int> ran;
+  const auto first = engine.schedule_at(1.0, [&] { ran.push_back(1); });
+  const auto late = engine.schedule_at(5.0, [&] { ran.push_back(5); });
+  engine.schedule_at(2.0, [&] { ran.push_back(2); });
+  engine.cancel(late);
+  engine.cancel(late);  // twice: still one cancellation
+  CHECK_FALSE(engine.empty());
+  engine.run_until(1.5);
+  engine.cancel(first);  // already ran; its slot is free
+  engine.schedule_at(3.0, [&] { ran.push_back(3); });  // may reuse that slot: must still run
+  engine.cancel(first);
+  engine.run();
+  CHECK(ran == std::vector{1, 2, 3});
+  CHECK(engine.now() == 3.0);  // not 5: the cancelled event left no trace
+  CHECK(engine.empty());
+  CHECK(engine.events_processed() == 3);
+  // A cancelled event at the front does not stop run_until from running what is due after it.
+  const auto front = engine.schedule_at(4.0, [&] { ran.push_back(4); });
+  engine.schedule_at(4.5, [&] { ran.push_back(45); });
+  engine.cancel(front);
+  engine.run_until(4.6);
+  CHECK(ran.back() == 45);
+  CHECK(engine.empty());
+}
+
 TEST_CASE("times in the past and non-finite times are refused") {
   EventEngine engine;
   engine.schedule_at(1.0, [] {});

@@ -1,15 +1,18 @@
 // Max-min sharing by progressive filling, and the selective re-solve the flow network relies on:
-// re-solving only the components a change touched gives a full solve's rates bit for bit.
+// re-solving only the component a change touched (LinkFlows) gives a full solve's rates bit for bit.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
+#include "network/link_flows.hpp"
 #include "network/max_min_sharing.hpp"
 
+using csgd::LinkFlows;
 using csgd::MaxMinSharing;
 
 namespace {
@@ -52,7 +55,7 @@ TEST_CASE("progressive filling gives a bottlenecked flow's unused share to the o
   CHECK(rates[2] == 3.5);
 }
 
-TEST_CASE("re-solving only the changed components gives a full solve's rates bit for bit") {
+TEST_CASE("re-solving only the component around the changed links gives a full solve's rates bit for bit") {
   std::mt19937_64 rng(7);
   constexpr int kLinks = 60;
   std::vector<double> capacity(kLinks);
@@ -79,11 +82,42 @@ TEST_CASE("re-solving only the changed components gives a full solve's rates bit
     next.push_back(added);
     next_rates.push_back(0);
 
-    const auto r = spans(next);
-    const std::size_t resolved = selective.solve_changed(r, changed, next_rates);
+    // The flow network's way: the component around the changed links, in flow order, alone.
+    LinkFlows on_links(kLinks);
+    for (std::size_t f = 0; f < next.size(); ++f) on_links.add(static_cast<int>(f), next[f]);
+    const auto found = on_links.component(changed, [&](int f) { return std::span<const int>(next[static_cast<std::size_t>(f)]); });
+    std::vector<int> picked(found.begin(), found.end());
+    std::sort(picked.begin(), picked.end());
+    std::vector<std::span<const int>> picked_routes;
+    for (int f : picked) picked_routes.emplace_back(next[static_cast<std::size_t>(f)]);
+    std::vector<double> picked_rates(picked.size());
+    selective.solve(picked_routes, picked_rates);
+    for (std::size_t k = 0; k < picked.size(); ++k) next_rates[static_cast<std::size_t>(picked[k])] = picked_rates[k];
+
     const auto expected = solved(full, next);
     for (std::size_t f = 0; f < next.size(); ++f) CHECK(next_rates[f] == expected[f]);  // exact, not approximate
-    partial += resolved < next.size();
+    partial += picked.size() < next.size();
   }
   CHECK(partial > 50);  // most trials leave some flows alone, or this would not test the selection
+}
+
+TEST_CASE("the component around a link holds exactly the flows connected to it through shared links") {
+  // Flows 0–1 share link 1, flows 1–2 share link 3; flow 3 is alone on links 7–8; link 5 is empty.
+  const std::vector<std::vector<int>> routes{{0, 1}, {1, 3}, {3, 4}, {7, 8}};
+  LinkFlows on_links(10);
+  for (std::size_t f = 0; f < routes.size(); ++f) on_links.add(static_cast<int>(f), routes[f]);
+  const auto route_of = [&](int f) { return std::span<const int>(routes[static_cast<std::size_t>(f)]); };
+  const auto sorted = [](std::span<const int> s) {
+    std::vector<int> v(s.begin(), s.end());
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  CHECK(sorted(on_links.component(std::vector{0}, route_of)) == std::vector{0, 1, 2});
+  CHECK(sorted(on_links.component(std::vector{8, 8}, route_of)) == std::vector{3});
+  CHECK(on_links.component(std::vector{5}, route_of).empty());
+  on_links.remove(1, routes[1]);  // flow 1 ends: 0 and 2 are no longer connected
+  CHECK(sorted(on_links.component(std::vector{0}, route_of)) == std::vector{0});
+  CHECK(sorted(on_links.component(std::vector{1, 4}, route_of)) == std::vector{0, 2});
+  CHECK(on_links.flows_on(1) == 1);
+  CHECK_THROWS_AS(on_links.remove(1, routes[1]), std::logic_error);
 }

@@ -57,6 +57,24 @@ TEST_CASE("rtt-weighted pays the latency first, then shares a bottleneck in inve
   CHECK(even[1] == Approx(2 * M / B + LB).epsilon(kRel));
 }
 
+TEST_CASE("a parameter server under every sharing model leaves no event after the last delivery") {
+  // Flows of different round-trips into one host: their predicted completions move earlier and
+  // later as others join and end; a withdrawn prediction must not run (nor move the clock).
+  const auto t = topology(4, 5, {{0, 4, 1e-6, B}, {1, 4, 7e-6, B}, {2, 4, 30e-6, B}, {3, 4, 2e-6, B}});
+  for (const Sharing s : {Sharing::max_min, Sharing::rtt_weighted, Sharing::lv08}) {
+    CAPTURE(csgd::to_string(s));
+    EventEngine engine;
+    const auto net = csgd::make_flow_network(engine, t, {s});
+    double last = 0;
+    for (int h = 1; h < 4; ++h)
+      for (int k = 1; k <= 3; ++k) net->send(h, 0, k * M, [&] { last = engine.now(); });
+    engine.run();
+    CHECK(last > 0);
+    CHECK(engine.now() == last);
+    CHECK(net->flows_completed() == 9);
+  }
+}
+
 TEST_CASE("lv08 scales the latency by 13.01 and the rate by 0.97, and weighs by L + 20537/B per link") {
   const double L = 5e-6;
   const auto t = topology(2, 2, {{0, 1, L, B}});

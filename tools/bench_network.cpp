@@ -62,6 +62,7 @@ struct Series {
 constexpr Series kSeries[] = {
     {"all-reduce ring", "ring", RoundKind::all_reduce, "ring"},
     {"all-reduce torus", "torus", RoundKind::all_reduce, "auto"},
+    {"ring on torus", "torus", RoundKind::all_reduce, "ring"},  // contended: the ring's hops share links
     {"gossip ring", "ring", RoundKind::neighbour_exchange, ""},
     {"gossip torus", "torus", RoundKind::neighbour_exchange, ""},
 };

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "csgd/network.hpp"
 
@@ -17,8 +18,9 @@ namespace csgd {
 //   halving_doubling   Rabenseifner: recursive-halving reduce-scatter, recursive-doubling all-gather
 //   binomial_tree      binomial-tree reduce to host 0, then binomial-tree broadcast of M
 //   parameter_server   every host sends M to the server(s), which send the average back
-//   hierarchical_ring  2-D: ring reduce-scatter along rows, ring all-reduce of the shards along
-//                      columns, ring all-gather along rows (torus, leaf-spine)
+//   hierarchical_ring  over a host grid (2-D or more): ring reduce-scatter along the last
+//                      dimension (rows), then along the next, ring all-reduce of the shards
+//                      along the first, ring all-gathers back (torus, leaf-spine, fat-tree)
 struct CollectiveKind {
   std::string_view name = "ring";
 
@@ -34,7 +36,7 @@ inline const CollectiveKind CollectiveKind::hierarchical_ring{"hierarchical-ring
 struct CollectiveSpec {
   CollectiveKind kind;
   int servers = 1;           // parameter_server: hosts 0..servers−1 each hold 1/servers of M
-  int rows = 0, cols = 0;    // hierarchical_ring: hosts laid out row-major, rows·cols = N
+  std::vector<int> grid;     // hierarchical_ring: the hosts' sides, row-major (last fastest), product N
 
   void validate(int N) const;  // ValidationError("collective", ...): the entry's rules
 };

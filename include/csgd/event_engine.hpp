@@ -3,7 +3,9 @@
 // The sequence number makes equal-time events run in the order they were scheduled, so a
 // simulation is deterministic; `priority` lets a model run a step after every ordinary event of
 // the same instant (the flow network batches same-time flow starts into one rate update that
-// way). Nothing model-specific lives here.
+// way). An event can be cancelled before it runs: it then neither runs nor moves the clock (the
+// flow network withdraws a completion it predicted when rates change). Nothing model-specific
+// lives here.
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -13,11 +15,19 @@ namespace csgd {
 class EventEngine {
  public:
   using Action = std::function<void()>;  // keep captures ≤ 16 bytes: no allocation per event
+  struct EventId {  // names one scheduled event; stays harmless after it ran
+    std::uint32_t slot = 0;
+    std::uint64_t seq = ~std::uint64_t{0};
+  };
 
   double now() const { return now_; }
   // Runs `action` at `time` (≥ now). Lower priority runs first among events of the same time.
-  void schedule_at(double time, Action action, int priority = 0);
-  void schedule_in(double delay, Action action, int priority = 0) { schedule_at(now_ + delay, std::move(action), priority); }
+  EventId schedule_at(double time, Action action, int priority = 0);
+  EventId schedule_in(double delay, Action action, int priority = 0) {
+    return schedule_at(now_ + delay, std::move(action), priority);
+  }
+  // The event will not run (its action is released now); a no-op if it already ran or was cancelled.
+  void cancel(EventId id);
 
   bool step();                 // runs the next event; false when none is left
   void run();                  // until no event is left
@@ -26,7 +36,7 @@ class EventEngine {
     while (!done() && step()) {}
   }
 
-  bool empty() const { return heap_.empty(); }
+  bool empty() const { return heap_.size() == cancelled_; }
   std::uint64_t events_processed() const { return processed_; }
 
  private:
@@ -40,8 +50,13 @@ class EventEngine {
   };
 
   std::vector<Key> heap_;
+  void drop_cancelled();  // pops cancelled events off the front of the heap
+
   std::vector<Action> actions_;            // by slot
+  std::vector<std::uint64_t> slot_seq_;    // by slot: the seq of the event holding it
+  std::vector<char> slot_cancelled_;       // by slot
   std::vector<std::uint32_t> free_slots_;  // reused before the pool grows
+  std::size_t cancelled_ = 0;              // cancelled events still in the heap
   double now_ = 0;
   std::uint64_t next_seq_ = 0, processed_ = 0;
 };

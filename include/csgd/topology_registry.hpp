@@ -57,10 +57,11 @@ struct TopologyEntry {
   topology::Parts (*build)(const TopologySpec& spec, int N, const topology::LinkDefaults& d) = nullptr;
   // Rules of this member that need no N (each field's own range is TopologySpec::validate's).
   void (*validate)(const TopologySpec& spec) = nullptr;
-  // The hosts as a rows × cols grid, row-major, if the topology has one: `collective: auto` then
-  // runs a hierarchical ring over it (rows stay local).
-  std::optional<std::pair<int, int>> (*host_grid)(const TopologySpec& spec, const PhysicalTopology& t) = nullptr;
-  // What `collective: auto` picks when there is no host grid (nullptr: ring).
+  // The hosts as a grid of sides d0 × d1 × … (≥ 2 sides, row-major: the last side varies fastest,
+  // and its rows are the most local hosts), if the topology has one: `collective:
+  // hierarchical-ring` runs over it, and so does `auto` unless auto_collective says otherwise.
+  std::optional<std::vector<int>> (*host_grid)(const TopologySpec& spec, const PhysicalTopology& t) = nullptr;
+  // What `collective: auto` picks (nullptr: hierarchical-ring over the host grid if any, else ring).
   std::string_view (*auto_collective)(int N) = nullptr;
 };
 

@@ -5,6 +5,7 @@
 // one message at a time, its own send delivered). Data dependencies, not global barriers, order
 // the hosts: a fast host runs ahead until it needs a message a slow one has not sent yet.
 #include <memory>
+#include <vector>
 
 #include "csgd/collective.hpp"
 
@@ -36,7 +37,7 @@ std::unique_ptr<CollectiveProgram> ring_allreduce_program(int N, double M);
 std::unique_ptr<CollectiveProgram> halving_doubling_program(int N, double M);
 std::unique_ptr<CollectiveProgram> binomial_tree_program(int N, double M);
 std::unique_ptr<CollectiveProgram> parameter_server_program(int N, double M, int servers);
-std::unique_ptr<CollectiveProgram> hierarchical_ring_program(int rows, int cols, double M);
+std::unique_ptr<CollectiveProgram> hierarchical_ring_program(std::vector<int> grid, double M);
 
 // Runs `program` on `network`; calls done(host) once per host when it holds the result.
 std::unique_ptr<Collective> run_collective_program(std::unique_ptr<const CollectiveProgram> program,

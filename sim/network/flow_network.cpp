@@ -2,8 +2,9 @@
 // link bandwidth max-min fairly. Rates change only when the set of flows changes; all changes of
 // one instant are batched into one recompute that runs after the instant's ordinary events
 // (priority 1), which re-solves only the flows connected to a link where a flow started or ended
-// (the others' rates cannot change). Between recomputes every flow drains at a constant rate, so the model needs one
-// pending completion event (the earliest), invalidated by a version number when rates change.
+// (the others' rates cannot change; link_flows.hpp finds them). Between its rate changes a flow
+// drains at a constant rate, so its completion is predicted once per change into a heap; the
+// model keeps one engine event at the earliest prediction, cancelled and replaced when that moves.
 // A flow whose bytes are all out still needs its path latency before `done`: an uncontended
 // message of M bytes over latency L and bottleneck B takes L + M/B.
 //
@@ -19,7 +20,9 @@
 // p = L (1 when L = 0; lv08 adds Σ 20537 / B), i.e. weight 1/p, capped at γ/(2L) (TCP window),
 // and ends when its last byte is out. SimGrid's ACK cross-traffic option (network/crosstraffic,
 // 5% of a flow's rate on its reverse route) is not modelled.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -31,6 +34,7 @@
 
 #include "csgd/network.hpp"
 #include "network/deliveries.hpp"
+#include "network/link_flows.hpp"
 #include "network/max_min_sharing.hpp"
 
 namespace csgd {
@@ -67,6 +71,7 @@ class FlowNetwork final : public NetworkModel {
         router_(topology_),
         deliveries_(engine),
         sharing_(capacities(topology_)),
+        link_flows_(static_cast<int>(topology_.links.size())),
         model_(sharing),
         weighted_(sharing.model != Sharing::max_min),
         half_duplex_(any_half_duplex(topology_)),
@@ -99,44 +104,57 @@ class FlowNetwork final : public NetworkModel {
 
   std::uint64_t flows_completed() const override { return deliveries_.completed(); }
 
-  // A flow enters the sharing now; `after` is the latency still to pay once its bytes are out.
-  void join(std::span<const int> route, double bytes, double after, double weight, double bound,
-            std::function<void()> done) {
-    // A new flow drains nothing until the recompute gives it a rate.
-    route_.push_back(route);
-    bytes_.push_back(bytes);
-    remaining_.push_back(bytes);
-    rate_.push_back(0);
-    finish_at_.push_back(std::numeric_limits<double>::infinity());
-    latency_.push_back(after);
-    if (weighted_) {  // max-min keeps these empty: its hot path stays as it was
-      weight_.push_back(weight);
-      bound_.push_back(bound);
-    }
-    done_.push_back(std::move(done));
-    changed_.insert(changed_.end(), route.begin(), route.end());
-    request_recompute();
-  }
-
   double bytes_sent(int host) const override {
     if (host < 0 || host >= topology_.hosts) throw std::out_of_range("bytes_sent: no host " + std::to_string(host));
     return bytes_sent_[static_cast<std::size_t>(host)];
   }
 
  private:
+  // A flow in flight. Its bytes drain at `rate` × the model's rate factor from `updated_at` on;
+  // `remaining` is what was left then (brought up to date only when the rate changes, so a
+  // flow's arithmetic does not depend on how many unrelated events happen meanwhile).
+  struct Flow {
+    std::span<const int> route;
+    double bytes = 0, remaining = 0, updated_at = 0, rate = 0, finish_at = 0;
+    double after = 0;  // latency still to pay once the last byte is out
+    double weight = 1, bound = 0;
+    std::uint64_t order = 0;    // join order: ties and batches are handled in this order
+    std::uint32_t version = 0;  // bumped when finish_at changes: older heap entries are stale
+  };
+  struct Due {  // a predicted completion: (finish_at, order) orders the heap
+    double finish_at;
+    std::uint64_t order;
+    int slot;
+    std::uint32_t version;
+    bool operator>(const Due& o) const { return finish_at != o.finish_at ? finish_at > o.finish_at : order > o.order; }
+  };
+
+  // A flow enters the sharing now; `after` is the latency still to pay once its bytes are out.
+  // It drains nothing until the recompute gives it a rate.
+  void join(std::span<const int> route, double bytes, double after, double weight, double bound,
+            std::function<void()> done) {
+    int slot;
+    if (free_.empty()) {
+      slot = static_cast<int>(flows_.size());
+      flows_.emplace_back();
+      done_.emplace_back();
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+    }
+    Flow& f = flows_[static_cast<std::size_t>(slot)];
+    f = Flow{route, bytes, bytes, engine_.now(), 0, std::numeric_limits<double>::infinity(), after, weight, bound,
+             next_order_++, f.version + 1};
+    done_[static_cast<std::size_t>(slot)] = std::move(done);
+    link_flows_.add(slot, route);
+    changed_.insert(changed_.end(), route.begin(), route.end());
+    request_recompute();
+  }
+
   void request_recompute() {
     if (recompute_pending_) return;
     recompute_pending_ = true;
     engine_.schedule_at(engine_.now(), [this] { recompute(); }, 1);
-  }
-
-  // Drains every flow at its current rate up to now.
-  void advance() {
-    const double dt = engine_.now() - last_advance_;
-    last_advance_ = engine_.now();
-    if (dt <= 0) return;
-    const double factor = weighted_ ? rate_factor_ : 1.0;
-    for (std::size_t f = 0; f < remaining_.size(); ++f) remaining_[f] -= rate_[f] * factor * dt;
   }
 
   // A route as capacity ids: both directions of a half-duplex link are capacity 2e.
@@ -148,69 +166,93 @@ class FlowNetwork final : public NetworkModel {
     return it->second;
   }
 
+  Flow& flow(int slot) { return flows_[static_cast<std::size_t>(slot)]; }
+  double drain_rate(const Flow& f) const { return f.rate * rate_factor_; }  // LV08: 0.97 × its share; × 1.0 is exact
+  double remaining_now(const Flow& f) const { return f.remaining - drain_rate(f) * (engine_.now() - f.updated_at); }
+
+  // Re-solves the flows connected to a link where a flow started or ended, in join order (the
+  // order a full solve would see them in), and re-predicts the completions whose rate changed.
   void recompute() {
     recompute_pending_ = false;
-    advance();
-    ++version_;
-    if (route_.empty()) {
-      changed_.clear();
-      return;
-    }
-    if (weighted_) {
-      sharing_.solve_changed(route_, changed_, rate_, {weight_, bound_});
-    } else {
-      sharing_.solve_changed(route_, changed_, rate_);
-    }
+    const std::span<const int> found =
+        link_flows_.component(changed_, [this](int slot) { return flow(slot).route; });
     changed_.clear();
-    double earliest = std::numeric_limits<double>::infinity();
-    const double factor = weighted_ ? rate_factor_ : 1.0;  // LV08 drains at 0.97 × its share (× 1.0 is exact)
-    for (std::size_t f = 0; f < remaining_.size(); ++f) {
-      finish_at_[f] = engine_.now() + std::max(remaining_[f], 0.0) / (rate_[f] * factor);
-      earliest = std::min(earliest, finish_at_[f]);
+    if (found.empty()) return schedule_next_completion();
+    component_.assign(found.begin(), found.end());
+    std::sort(component_.begin(), component_.end(), [this](int a, int b) { return flow(a).order < flow(b).order; });
+    routes_.clear();
+    weights_.clear();
+    bounds_.clear();
+    for (int slot : component_) {
+      const Flow& f = flow(slot);
+      routes_.push_back(f.route);
+      if (weighted_) {  // max-min passes no terms: its solve skips weights and bounds entirely
+        weights_.push_back(f.weight);
+        bounds_.push_back(f.bound);
+      }
     }
-    engine_.schedule_at(earliest, [this, version = version_] { on_completion(version); });
+    rates_.resize(component_.size());
+    sharing_.solve(routes_, rates_, {weights_, bounds_});
+    const double now = engine_.now();
+    for (std::size_t k = 0; k < component_.size(); ++k) {
+      Flow& f = flow(component_[k]);
+      if (rates_[k] == f.rate) continue;  // same rate: same prediction
+      f.remaining = remaining_now(f);
+      f.updated_at = now;
+      f.rate = rates_[k];
+      f.finish_at = now + std::max(f.remaining, 0.0) / drain_rate(f);
+      due_.push_back(Due{f.finish_at, f.order, component_[k], ++f.version});
+      std::push_heap(due_.begin(), due_.end(), std::greater<>{});
+    }
+    schedule_next_completion();
   }
 
-  // Finishes every flow that is due (by its predicted time, or with only float residue left),
-  // keeping the others in send order, then asks for new rates.
-  void on_completion(std::uint64_t version) {
-    if (version != version_) return;  // rates changed since this event was scheduled
-    advance();
+  // Drops stale predictions and keeps one engine event at the earliest live one, withdrawing an
+  // event for a prediction that no longer holds (it would otherwise move the clock for nothing).
+  void schedule_next_completion() {
+    while (!due_.empty() && due_.front().version != flow(due_.front().slot).version) {
+      std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
+      due_.pop_back();
+    }
+    if (due_.empty() || due_.front().finish_at == next_completion_at_) return;
+    if (next_completion_at_ >= 0) engine_.cancel(completion_event_);
+    next_completion_at_ = due_.front().finish_at;
+    completion_event_ = engine_.schedule_at(next_completion_at_, [this] { on_completion(); });
+  }
+
+  // Finishes every flow that is due — by its prediction, or with only float residue left (a flow
+  // predicted an ulp later than its twin on the same bottleneck) — in join order, then asks for
+  // new rates.
+  void on_completion() {
+    next_completion_at_ = -1;
     const double now = engine_.now();
-    std::size_t kept = 0;
-    for (std::size_t f = 0; f < route_.size(); ++f) {
-      if (finish_at_[f] <= now || remaining_[f] <= 1e-9 * bytes_[f]) {
-        changed_.insert(changed_.end(), route_[f].begin(), route_[f].end());
-        deliveries_.deliver_in(latency_[f], std::move(done_[f]));
-        continue;
+    finished_.clear();
+    while (!due_.empty()) {
+      const Due top = due_.front();
+      Flow& f = flow(top.slot);
+      const bool live = top.version == f.version;
+      if (live && top.finish_at > now && remaining_now(f) > 1e-9 * f.bytes) break;
+      std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
+      due_.pop_back();
+      if (live) {
+        ++f.version;  // no other prediction of this flow may fire
+        finished_.push_back(top.slot);
       }
-      if (kept != f) {
-        route_[kept] = route_[f];
-        bytes_[kept] = bytes_[f];
-        remaining_[kept] = remaining_[f];
-        rate_[kept] = rate_[f];
-        finish_at_[kept] = finish_at_[f];
-        latency_[kept] = latency_[f];
-        if (weighted_) {
-          weight_[kept] = weight_[f];
-          bound_[kept] = bound_[f];
-        }
-        done_[kept] = std::move(done_[f]);
-      }
-      ++kept;
     }
-    route_.resize(kept);
-    bytes_.resize(kept);
-    remaining_.resize(kept);
-    rate_.resize(kept);
-    finish_at_.resize(kept);
-    latency_.resize(kept);
-    if (weighted_) {
-      weight_.resize(kept);
-      bound_.resize(kept);
+    std::sort(finished_.begin(), finished_.end(), [this](int a, int b) { return flow(a).order < flow(b).order; });
+    for (int slot : finished_) {
+      Flow& f = flow(slot);
+      link_flows_.remove(slot, f.route);
+      changed_.insert(changed_.end(), f.route.begin(), f.route.end());
+      deliveries_.deliver_in(f.after, std::move(done_[static_cast<std::size_t>(slot)]));
+      free_.push_back(slot);
     }
-    done_.resize(kept);
-    if (kept > 0) request_recompute();
+    // Rates change only for flows still on a link that lost one.
+    if (std::any_of(changed_.begin(), changed_.end(), [this](int l) { return link_flows_.flows_on(l) > 0; }))
+      request_recompute();
+    else if (!recompute_pending_)
+      changed_.clear();
+    if (!recompute_pending_) schedule_next_completion();  // else the recompute will, with the new rates
   }
 
   EventEngine& engine_;
@@ -218,21 +260,28 @@ class FlowNetwork final : public NetworkModel {
   Router router_;
   Deliveries deliveries_;
   MaxMinSharing sharing_;
+  LinkFlows link_flows_;
   FlowSharing model_;
   bool weighted_, half_duplex_;
   double latency_factor_, rate_factor_;
   std::unordered_map<std::uint64_t, std::vector<int>> capacity_routes_;  // half duplex: (src, dst) → capacity ids
   std::vector<double> bytes_sent_;
 
-  // Active flows, one entry per flow in every array, in send order.
-  std::vector<std::span<const int>> route_;
-  std::vector<double> bytes_, remaining_, rate_, finish_at_, latency_, weight_, bound_;
+  // Flows in flight, in reused slots; done_ beside them so that Flow stays small to copy.
+  std::vector<Flow> flows_;
   std::vector<std::function<void()>> done_;
+  std::vector<int> free_;
+  std::uint64_t next_order_ = 0;
+  std::vector<Due> due_;  // min-heap of predicted completions, stale ones included
+  double next_completion_at_ = -1;  // the time of the pending completion event (−1: none)
+  EventEngine::EventId completion_event_;
   std::vector<int> changed_;  // links where a flow started or ended since the last recompute
 
-  double last_advance_ = 0;
+  // recompute's scratch
+  std::vector<int> component_, finished_;
+  std::vector<std::span<const int>> routes_;
+  std::vector<double> rates_, weights_, bounds_;
   bool recompute_pending_ = false;
-  std::uint64_t version_ = 0;
 };
 
 }  // namespace

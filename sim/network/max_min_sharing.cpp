@@ -13,10 +13,7 @@ MaxMinSharing::MaxMinSharing(std::vector<double> capacity)
       usage_(capacity_.size(), 0),
       unfixed_(capacity_.size(), 0),
       begin_(capacity_.size(), 0),
-      end_(capacity_.size(), 0),
-      parent_(capacity_.size(), 0),
-      in_use_(capacity_.size(), 0),
-      changed_(capacity_.size(), 0) {}
+      end_(capacity_.size(), 0) {}
 
 double MaxMinSharing::share(int link) const {
   const auto l = static_cast<std::size_t>(link);
@@ -131,61 +128,6 @@ void MaxMinSharing::solve_weighted(std::span<const std::span<const int>> routes,
       if (!fixed_[f]) fix(f, std::min(s * weight(f), bound(f)), l);
     }
   }
-}
-
-int MaxMinSharing::root(int link) {
-  auto l = static_cast<std::size_t>(link);
-  while (parent_[l] != static_cast<int>(l)) {
-    parent_[l] = parent_[static_cast<std::size_t>(parent_[l])];  // path halving
-    l = static_cast<std::size_t>(parent_[l]);
-  }
-  return static_cast<int>(l);
-}
-
-std::size_t MaxMinSharing::solve_changed(std::span<const std::span<const int>> routes,
-                                         std::span<const int> changed, std::span<double> rates, FlowTerms terms) {
-  if (++epoch_ == 0) {  // wrapped: forget every old mark
-    std::fill(in_use_.begin(), in_use_.end(), 0u);
-    std::fill(changed_.begin(), changed_.end(), 0u);
-    epoch_ = 1;
-  }
-  // Components: the links of one route are joined.
-  for (const auto& route : routes) {
-    for (int l : route) {
-      const auto i = static_cast<std::size_t>(l);
-      if (in_use_[i] != epoch_) {
-        in_use_[i] = epoch_;
-        parent_[i] = l;
-      }
-    }
-    const int first = root(route.front());
-    for (int l : route.subspan(1)) {
-      const int r = root(l);
-      if (r != first) parent_[static_cast<std::size_t>(r)] = first;
-    }
-  }
-  for (int l : changed)  // a link no flow uses any more changes nothing
-    if (in_use_[static_cast<std::size_t>(l)] == epoch_) changed_[static_cast<std::size_t>(root(l))] = epoch_;
-
-  picked_.clear();
-  picked_routes_.clear();
-  picked_weights_.clear();
-  picked_bounds_.clear();
-  for (std::size_t f = 0; f < routes.size(); ++f)
-    if (changed_[static_cast<std::size_t>(root(routes[f].front()))] == epoch_) {
-      picked_.push_back(static_cast<int>(f));
-      picked_routes_.push_back(routes[f]);
-      if (!terms.weights.empty()) picked_weights_.push_back(terms.weights[f]);
-      if (!terms.bounds.empty()) picked_bounds_.push_back(terms.bounds[f]);
-    }
-  if (picked_.size() == routes.size()) {
-    solve(routes, rates, terms);
-  } else {
-    picked_rates_.resize(picked_.size());
-    solve(picked_routes_, picked_rates_, {picked_weights_, picked_bounds_});
-    for (std::size_t k = 0; k < picked_.size(); ++k) rates[static_cast<std::size_t>(picked_[k])] = picked_rates_[k];
-  }
-  return picked_.size();
 }
 
 }  // namespace csgd

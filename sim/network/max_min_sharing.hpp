@@ -3,8 +3,10 @@
 // with the smallest fair share (remaining capacity ÷ flows not yet fixed) fixes the rate of every
 // flow through it. Scratch buffers are kept between calls, so a solve allocates nothing once they
 // have grown, and only links that carry a flow are touched: O(P log P) for P = Σ route lengths.
-// solve_changed re-solves only the components of the sharing graph that a change touched (the
-// "selective update" of SimGrid's lazy models), with the same bits as a full solve.
+// Progressive filling never mixes numbers of different components of the sharing graph, and a
+// component's own steps keep their order whatever else is in the heap, so solving one component
+// alone (its flows in the same relative order) gives a full solve's bits: the flow network
+// re-solves only the component a change touched (link_flows.hpp).
 // Weighted max-min (FlowTerms): on a shared bottleneck each flow gets a share proportional to its
 // weight, and a flow never exceeds its own bound: SimGrid's LMM with sharing penalty 1/weight and
 // variable bounds (its CM02 and LV08 models, sharing_models in flow_network.cpp).
@@ -27,21 +29,11 @@ class MaxMinSharing {
   // rates[i] = the max-min fair rate of the flow over routes[i] (non-empty, link ids).
   void solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms = {});
 
-  // As solve, but only for the flows that share a link, directly or through other flows, with a
-  // link in `changed` (links where a flow started or ended); every other flow keeps its rate.
-  // Progressive filling never mixes numbers of different components, and a component's own steps
-  // keep their order whatever else is in the heap, so this equals solve() bit for bit when the
-  // other flows' rates came from a solve of the same flows. O(P) to find the components.
-  // Returns how many flows it re-solved.
-  std::size_t solve_changed(std::span<const std::span<const int>> routes, std::span<const int> changed,
-                            std::span<double> rates, FlowTerms terms = {});
-
  private:
   void group_by_link(std::span<const std::span<const int>> routes);
   double share(int link) const;
   double weighted_share(int link) const;  // capacity left per unit of unfixed weight
   void solve_weighted(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms);
-  int root(int link);  // union-find over the links in use (epoch_ marks which are initialised)
 
   std::vector<double> capacity_, left_;    // per link: capacity, capacity not yet handed out
   std::vector<double> usage_;               // per link: Σ weights of its unfixed flows (weighted solve)
@@ -49,15 +41,6 @@ class MaxMinSharing {
   std::vector<int> touched_, members_;      // links in use; flows of each link, by flow index
   std::vector<char> fixed_;                 // per flow
   std::vector<std::pair<double, int>> heap_;  // (share, link), lazily updated min-heap
-
-  // solve_changed's scratch: per link a union-find parent, the epoch it was last set in, and the
-  // epoch its component was last marked changed in; the flows to re-solve and their routes/rates.
-  std::vector<int> parent_;
-  std::vector<unsigned> in_use_, changed_;
-  unsigned epoch_ = 0;
-  std::vector<int> picked_;
-  std::vector<std::span<const int>> picked_routes_;
-  std::vector<double> picked_rates_, picked_weights_, picked_bounds_;
 };
 
 }  // namespace csgd

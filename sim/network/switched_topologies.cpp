@@ -36,10 +36,15 @@ const Key<TopologySpec> kOversubscription{"oversubscription", &TopologySpec::ove
 // (k/2)² core switches with aggregation switch a of every pod linked to cores a·k/2 … a·k/2+k/2−1,
 // k/2 host ports per edge switch. Hosts fill the edge switches in order; every switch exists
 // even when N is below the capacity k³/4. Links above the edge layer carry B ÷ oversubscription.
-static Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
+static int fat_tree_k(const TopologySpec& spec, int N) {
   int k = spec.k;
   if (k == 0)
     for (k = 2; static_cast<long long>(k) * k * k / 4 < N;) k += 2;
+  return k;
+}
+
+static Parts fat_tree(const TopologySpec& spec, int N, const LinkDefaults& d) {
+  const int k = fat_tree_k(spec, N);
   const double kd = k;
   require_buildable("k", fmt::format("a fat-tree with k = {}", k), 1.25 * kd * kd, N + kd * kd * kd / 2);
   const long long capacity = static_cast<long long>(k) * k * k / 4;
@@ -107,6 +112,16 @@ const bool registered = [] {
       .keys = {{"k", &TopologySpec::k, "switch arity, even (default 0: the smallest with k³/4 ≥ N)"},
                kOversubscription},
       .build = fat_tree,
+      // Pods × edge switches × hosts per edge switch when the hosts fill whole pods, else edge
+      // switches × hosts when they fill whole edge switches: rings stay under one switch, then
+      // one pod. `auto` keeps the flat ring; `collective: hierarchical-ring` asks for this.
+      .host_grid = [](const TopologySpec& spec, const PhysicalTopology& t) -> std::optional<std::vector<int>> {
+        const int half = fat_tree_k(spec, t.hosts) / 2;
+        if (half <= 1 || t.hosts % half != 0) return std::nullopt;
+        if (t.hosts % (half * half) == 0) return std::vector{t.hosts / (half * half), half, half};
+        return std::vector{t.hosts / half, half};
+      },
+      .auto_collective = [](int) { return std::string_view("ring"); },
   });
   TopologyRegistry::add({
       .name = "leaf-spine",
@@ -116,9 +131,9 @@ const bool registered = [] {
                {"spines", &TopologySpec::spines, "spine switches (default 0: ⌈hosts_per_leaf / 2⌉)"},
                kOversubscription},
       .build = leaf_spine,
-      .host_grid = [](const TopologySpec&, const PhysicalTopology& t) -> std::optional<std::pair<int, int>> {
+      .host_grid = [](const TopologySpec&, const PhysicalTopology& t) -> std::optional<std::vector<int>> {
         const int per_leaf = hosts_on_first_leaf(t);
-        if (per_leaf > 0 && t.hosts % per_leaf == 0) return std::pair{t.hosts / per_leaf, per_leaf};
+        if (per_leaf > 0 && t.hosts % per_leaf == 0) return std::vector{t.hosts / per_leaf, per_leaf};
         return std::nullopt;
       },
   });

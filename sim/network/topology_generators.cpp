@@ -41,12 +41,10 @@ std::vector<int> dims_or_squarest(const TopologySpec& spec, int N) {
   return {rows, cols};
 }
 
-// Row-major rows × cols layout of a 2-D grid's hosts (the generators number the last dimension
-// fastest): a hierarchical ring keeps its row rings local.
-std::optional<std::pair<int, int>> grid_rows(const TopologySpec& spec, const PhysicalTopology& t) {
-  const std::vector<int> dims = dims_or_squarest(spec, t.hosts);
-  if (dims.size() != 2) return std::nullopt;
-  return std::pair{dims[0], dims[1]};
+// A 2-D or 3-D grid's hosts are its dims, row-major (the generators number the last dimension
+// fastest): every ring of a hierarchical ring runs along one dimension, over direct links.
+std::optional<std::vector<int>> grid_rows(const TopologySpec& spec, const PhysicalTopology& t) {
+  return dims_or_squarest(spec, t.hosts);
 }
 
 // Recursive halving-doubling partners differ in one bit: one hop apart when N is a power of two.

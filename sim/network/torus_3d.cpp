@@ -2,6 +2,7 @@
 // (the shape of TPU-pod and Blue Gene style networks). A preset of `torus` with `dims: [x, y, z]`,
 // and the worked example of adding a topology in one file (README, "Adding a topology").
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ const bool registered = TopologyRegistry::add({
     .name = "torus-3d",
     .help = "3-D torus with the most cubic sides x ≤ y ≤ z, x·y·z = N (torus with dims [x, y, z])",
     .build = [](const TopologySpec&, int N, const LinkDefaults& d) { return grid("torus", cubic_sides(N), N, d, true); },
+    .host_grid = [](const TopologySpec&, const PhysicalTopology& t) -> std::optional<std::vector<int>> {
+      return cubic_sides(t.hosts);  // as built: x × y × z, z fastest
+    },
 });
 
 }  // namespace

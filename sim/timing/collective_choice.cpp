@@ -2,7 +2,6 @@
 #include "timing/collective_choice.hpp"
 
 #include <optional>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,14 +29,15 @@ CollectiveSpec choose_collective(const NetworkSpec& network, const PhysicalTopol
   const auto grid = entry.host_grid ? entry.host_grid(network.topology, topology) : std::nullopt;
   CollectiveSpec c;
   if (network.collective != "auto") c.kind = parse_collective(network.collective);
-  else if (grid) c.kind = CollectiveKind::hierarchical_ring;
   else if (entry.auto_collective) c.kind = parse_collective(std::string(entry.auto_collective(N)));
+  else if (grid) c.kind = CollectiveKind::hierarchical_ring;
   c.servers = network.servers;
-  if (grid) std::tie(c.rows, c.cols) = *grid;
+  if (grid) c.grid = *grid;
   if (c.kind == CollectiveKind::hierarchical_ring && !grid)
     throw ValidationError("network.collective",
-                          fmt::format("hierarchical-ring needs hosts in a rows × cols grid (a 2-D torus, a mesh or "
-                                      "a leaf-spine); the {} has none", topology.name));
+                          fmt::format("hierarchical-ring needs hosts in a grid (a 2-D or 3-D torus, a mesh, a "
+                                      "leaf-spine or a fat-tree whose hosts fill whole edge switches); the {} has none",
+                                      topology.name));
   try {
     c.validate(N);
   } catch (const ValidationError& e) {

@@ -6,10 +6,11 @@
 
 namespace csgd {
 
-// "auto" asks the topology's registry entry: hierarchical-ring over its host grid when it has one
-// (2-D torus, mesh, leaf-spine: rows stay local), else its auto_collective (complete and
-// hypercube: halving-doubling when N is a power of two, every partner one hop away), else ring.
-// An explicit name is used as given; hierarchical-ring without a 2-D host grid and a server
+// "auto" asks the topology's registry entry: its auto_collective if it has one (complete and
+// hypercube: halving-doubling when N is a power of two, every partner one hop away; fat-tree:
+// ring), else hierarchical-ring over its host grid when it has one (2-D and 3-D torus, mesh,
+// leaf-spine: rows stay local), else ring.
+// An explicit name is used as given; hierarchical-ring without a host grid and a server
 // count above N are refused with ValidationError ("network.collective", "network.servers").
 CollectiveSpec choose_collective(const NetworkSpec& network, const PhysicalTopology& topology, int N);
 
