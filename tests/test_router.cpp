@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "csgd/network.hpp"
@@ -108,6 +109,31 @@ TEST_CASE("routes for every pair of 1024 hosts on a fat-tree are computed lazily
   CHECK(hops > 0);
   CHECK(router.path(0, 1023).size() == 6);
   MESSAGE("router: 1024 sources on a k=16 fat-tree in ", wall, " s");
+}
+
+TEST_CASE("a search stopped at the destination gives the whole tree's path, for few and many destinations") {
+  // Router A asks each source for one destination only (searches stop early); router B asks
+  // every source for all destinations in order, so past the first few it keeps whole trees.
+  for (const auto& [name, N, dims] : {std::tuple{"torus", 36, std::vector<int>{6, 6}},
+                                      std::tuple{"torus", 60, std::vector<int>{3, 4, 5}},
+                                      std::tuple{"fat-tree", 16, std::vector<int>{}},
+                                      std::tuple{"leaf-spine", 24, std::vector<int>{}}}) {
+    CAPTURE(name);
+    const PhysicalTopology t = build(name, N, dims);
+    Router many(t);
+    std::vector<std::vector<std::vector<int>>> expected(static_cast<std::size_t>(N));
+    for (int s = 0; s < N; ++s)
+      for (int d = 0; d < N; ++d) {
+        const auto p = many.path(s, d);
+        expected[static_cast<std::size_t>(s)].emplace_back(p.begin(), p.end());
+      }
+    for (int s = 0; s < N; ++s)
+      for (int d = 0; d < N; ++d) {
+        Router one(t);  // fresh: its only search for s stops at d
+        const auto p = one.path(s, d);
+        CHECK(std::vector<int>(p.begin(), p.end()) == expected[static_cast<std::size_t>(s)][static_cast<std::size_t>(d)]);
+      }
+  }
 }
 
 TEST_CASE("a host id outside 0..N−1 is refused") {

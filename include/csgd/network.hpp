@@ -76,14 +76,34 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
 class Router {
  public:
   explicit Router(const PhysicalTopology& topology);
-  std::span<const int> path(int src_host, int dst_host);  // directed link ids, src → dst
-  double latency_s(int src_host, int dst_host);           // Σ latency along the path
+  struct Route {
+    std::span<const int> links;  // directed link ids, src → dst; valid as long as the router
+    double latency_s = 0;        // Σ latency along them
+  };
+  Route route(int src_host, int dst_host);
+  std::span<const int> path(int src_host, int dst_host) { return route(src_host, dst_host).links; }
+  double latency_s(int src_host, int dst_host) { return route(src_host, dst_host).latency_s; }
 
  private:
+  unsigned search(int source, int target, std::vector<int>& parent);
+
   const PhysicalTopology* topology_;
   std::vector<int> adjacency_start_, adjacency_link_;  // outgoing links per node (CSR), by target id
-  std::vector<std::vector<int>> parent_link_;  // per source: the link into each node on its tree
-  std::vector<std::unordered_map<int, std::vector<int>>> paths_;  // per source: the routes asked for
+  // The routes a source asked for: a short list scanned in order (hosts mostly talk to a few
+  // peers), indexed by a hash map once it grows (a parameter server talks to every host).
+  struct Known {
+    std::vector<int> dst;
+    std::vector<std::vector<int>> links;  // by entry; moving the outer vector keeps inner buffers
+    std::vector<double> latency_s;
+    std::unordered_map<int, int> index;   // dst → entry, once there are many
+  };
+  Route build_route(int src_host, int dst_host);
+  std::vector<std::vector<int>> parent_link_;  // per source asking for many routes: its whole tree
+  std::vector<Known> known_;                   // per source
+  // Searches' scratch: parents and the epoch each node was last seen in.
+  std::vector<int> scratch_parent_, queue_;
+  std::vector<unsigned> scratch_seen_;
+  unsigned scratch_epoch_ = 0;
 };
 
 // Network model: `send` moves `bytes` from one host to another and calls `done` when the last

@@ -81,10 +81,8 @@ class FlowNetwork final : public NetworkModel {
 
   void send(int src, int dst, double bytes, std::function<void()> done) override {
     check_bytes(bytes);
-    const std::span<const int> path = router_.path(src, dst);  // checks the host ids
+    const auto [path, latency] = router_.route(src, dst);  // checks the host ids
     bytes_sent_[static_cast<std::size_t>(src)] += bytes;
-    double latency = 0;
-    for (int l : path) latency += topology_.links[static_cast<std::size_t>(l)].latency_s;
     if (path.empty() || bytes == 0) {  // nothing to share: src == dst, or latency only
       deliveries_.deliver_in(latency * latency_factor_, std::move(done));
       return;

@@ -14,7 +14,8 @@ class LinkFlows {
  public:
   explicit LinkFlows(int links);
 
-  void add(int flow, std::span<const int> route);     // route: the link ids the flow crosses
+  // route: the link ids the flow crosses; both O(route length), whatever the flows per link.
+  void add(int flow, std::span<const int> route);
   void remove(int flow, std::span<const int> route);  // the same route it was added with
 
   // The flows sharing a link, directly or through other flows, with a link in `changed`, each
@@ -29,7 +30,11 @@ class LinkFlows {
   bool mark_link(int link);  // true the first time `link` is seen in this search
   bool mark_flow(int flow);
 
-  std::vector<std::vector<int>> on_;          // per link: its flows, unordered
+  struct Entry {
+    int flow, hop;  // the flow, and which link of its route this list is
+  };
+  std::vector<std::vector<Entry>> on_;        // per link: its flows, unordered
+  std::vector<std::vector<int>> where_;       // per flow, per hop: its index in that link's list
   std::vector<std::uint32_t> link_seen_, flow_seen_;  // epoch of the last search that reached it
   std::uint32_t epoch_ = 0;
   std::vector<int> queue_, found_;
@@ -63,7 +68,7 @@ std::span<const int> LinkFlows::component(std::span<const int> changed, RouteOf 
     if (mark_link(l)) queue_.push_back(l);
   // Breadth-first over links: a link's flows, then their other links.
   for (std::size_t head = 0; head < queue_.size(); ++head)
-    for (int f : on_[static_cast<std::size_t>(queue_[head])]) {
+    for (const auto [f, hop] : on_[static_cast<std::size_t>(queue_[head])]) {
       if (!mark_flow(f)) continue;
       found_.push_back(f);
       for (int l : route_of(f))

@@ -1,5 +1,8 @@
-// Shortest-hop routing: one BFS per source on first use, neighbours visited in ascending node id
-// so that equal-length paths resolve towards lower ids, the same way on every run.
+// Shortest-hop routing: breadth-first search from the source, neighbours visited in ascending node
+// id so that equal-length paths resolve towards lower ids, the same way on every run. A search
+// stops as soon as it reaches the destination (BFS fixes a node's parent when it first sees it, so
+// the path equals the full tree's), which keeps neighbour traffic cheap at 16k hosts; a source
+// that asks for many destinations (a parameter server) gets its whole tree kept instead.
 #include <algorithm>
 #include <cstddef>
 #include <span>
@@ -38,24 +41,8 @@ Adjacency outgoing(const PhysicalTopology& t) {
   return adj;
 }
 
-// parent[v] = the directed link by which the BFS from `source` first reached v (−1: none).
-std::vector<int> bfs_tree(const PhysicalTopology& t, std::span<const int> start, std::span<const int> link, int source) {
-  std::vector<int> parent(static_cast<std::size_t>(t.nodes), -1), queue{source};
-  std::vector<bool> seen(static_cast<std::size_t>(t.nodes), false);
-  seen[static_cast<std::size_t>(source)] = true;
-  for (std::size_t head = 0; head < queue.size(); ++head) {
-    const auto u = static_cast<std::size_t>(queue[head]);
-    for (int i = start[u]; i < start[u + 1]; ++i) {
-      const int e = link[static_cast<std::size_t>(i)];
-      const auto v = static_cast<std::size_t>(t.links[static_cast<std::size_t>(e)].to);
-      if (seen[v]) continue;
-      seen[v] = true;
-      parent[v] = e;
-      queue.push_back(static_cast<int>(v));
-    }
-  }
-  return parent;
-}
+// Sources asking for more destinations than this keep their whole BFS tree (nodes ints each).
+constexpr std::size_t kDestinationsBeforeTree = 8;
 
 void check_host(const PhysicalTopology& t, int host) {
   if (host < 0 || host >= t.hosts)
@@ -67,38 +54,93 @@ void check_host(const PhysicalTopology& t, int host) {
 Router::Router(const PhysicalTopology& topology)
     : topology_(&topology),
       parent_link_(static_cast<std::size_t>(topology.hosts)),
-      paths_(static_cast<std::size_t>(topology.hosts)) {
+      known_(static_cast<std::size_t>(topology.hosts)) {
   Adjacency adj = outgoing(topology);
   adjacency_start_ = std::move(adj.start);
   adjacency_link_ = std::move(adj.link);
 }
 
-std::span<const int> Router::path(int src_host, int dst_host) {
+// Breadth-first from `source` into parent (the directed link by which each node was first
+// reached; valid where scratch_seen_ == the epoch returned), stopping once `target` is reached
+// (−1: the whole tree).
+unsigned Router::search(int source, int target, std::vector<int>& parent) {
+  const auto& links = topology_->links;
+  scratch_seen_.resize(parent.size(), 0);
+  if (++scratch_epoch_ == 0) {  // wrapped: forget every old mark
+    std::fill(scratch_seen_.begin(), scratch_seen_.end(), 0u);
+    scratch_epoch_ = 1;
+  }
+  const unsigned epoch = scratch_epoch_;
+  auto& seen = scratch_seen_;
+  queue_.assign(1, source);
+  seen[static_cast<std::size_t>(source)] = epoch;
+  for (std::size_t head = 0; head < queue_.size(); ++head) {
+    const auto u = static_cast<std::size_t>(queue_[head]);
+    for (int i = adjacency_start_[u]; i < adjacency_start_[u + 1]; ++i) {
+      const int e = adjacency_link_[static_cast<std::size_t>(i)];
+      const int v = links[static_cast<std::size_t>(e)].to;
+      if (seen[static_cast<std::size_t>(v)] == epoch) continue;
+      seen[static_cast<std::size_t>(v)] = epoch;
+      parent[static_cast<std::size_t>(v)] = e;
+      if (v == target) return epoch;
+      queue_.push_back(v);
+    }
+  }
+  return epoch;
+}
+
+Router::Route Router::route(int src_host, int dst_host) {
   check_host(*topology_, src_host);
   check_host(*topology_, dst_host);
   if (src_host == dst_host) return {};
-  const auto s = static_cast<std::size_t>(src_host);
-  auto& path = paths_[s][dst_host];
-  if (path.empty()) {  // a path between different hosts has at least one link: empty means not yet built
-    auto& parent = parent_link_[s];
-    if (parent.empty()) parent = bfs_tree(*topology_, adjacency_start_, adjacency_link_, src_host);
-    for (int v = dst_host; v != src_host;) {
-      const int e = parent[static_cast<std::size_t>(v)];
-      if (e < 0)
-        throw std::logic_error("Router: host " + std::to_string(dst_host) + " cannot be reached from host " +
-                               std::to_string(src_host));
-      path.push_back(e);
-      v = topology_->links[static_cast<std::size_t>(e)].from;
-    }
-    std::reverse(path.begin(), path.end());
+  const Known& k = known_[static_cast<std::size_t>(src_host)];
+  if (k.index.empty()) {
+    for (std::size_t i = 0; i < k.dst.size(); ++i)
+      if (k.dst[i] == dst_host) return {k.links[i], k.latency_s[i]};
+  } else if (const auto it = k.index.find(dst_host); it != k.index.end()) {
+    const auto i = static_cast<std::size_t>(it->second);
+    return {k.links[i], k.latency_s[i]};
   }
-  return path;
+  return build_route(src_host, dst_host);
 }
 
-double Router::latency_s(int src_host, int dst_host) {
-  double sum = 0;
-  for (int e : path(src_host, dst_host)) sum += topology_->links[static_cast<std::size_t>(e)].latency_s;
-  return sum;
+Router::Route Router::build_route(int src_host, int dst_host) {
+  const auto s = static_cast<std::size_t>(src_host);
+  Known& known = known_[s];
+  std::vector<int> path;
+  const auto nodes = static_cast<std::size_t>(topology_->nodes);
+  auto& tree = parent_link_[s];
+  if (tree.empty() && known.dst.size() >= kDestinationsBeforeTree) {
+    tree.assign(nodes, -1);  // −1: not reachable
+    search(src_host, -1, tree);
+  }
+  unsigned epoch = 0;  // with a kept tree: unused
+  if (tree.empty()) {
+    scratch_parent_.resize(nodes);
+    epoch = search(src_host, dst_host, scratch_parent_);
+  }
+  for (int v = dst_host; v != src_host;) {
+    const auto i = static_cast<std::size_t>(v);
+    const int e = !tree.empty() ? tree[i] : scratch_seen_[i] == epoch ? scratch_parent_[i] : -1;
+    if (e < 0) {
+      throw std::logic_error("Router: host " + std::to_string(dst_host) + " cannot be reached from host " +
+                             std::to_string(src_host));
+    }
+    path.push_back(e);
+    v = topology_->links[static_cast<std::size_t>(e)].from;
+  }
+  std::reverse(path.begin(), path.end());
+  double latency = 0;
+  for (int e : path) latency += topology_->links[static_cast<std::size_t>(e)].latency_s;
+  known.dst.push_back(dst_host);
+  known.links.push_back(std::move(path));
+  known.latency_s.push_back(latency);
+  const int entry = static_cast<int>(known.dst.size()) - 1;
+  if (known.dst.size() == kDestinationsBeforeTree + 1)
+    for (int i = 0; i <= entry; ++i) known.index.emplace(known.dst[static_cast<std::size_t>(i)], i);
+  else if (!known.index.empty())
+    known.index.emplace(dst_host, entry);
+  return {known.links.back(), latency};
 }
 
 }  // namespace csgd
