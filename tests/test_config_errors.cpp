@@ -192,6 +192,31 @@ TEST_CASE("a target accuracy without a test set or for least-squares is refused"
             .find("this data set has none") != std::string::npos);
 }
 
+TEST_CASE("payload, software overhead and staging are read under both models and checked") {
+  const std::string net = std::string(kBase) + "timing: {network: {";
+  const auto plan = load_experiment_text(
+      net + "payload: {tensors: [432, 16, 16], bucket: 25MB, overlap: 2}, software_overhead: 50us, staging: 12GB/s}}\n",
+      "exp.yaml", {});
+  const csgd::NetworkSpec& n = plan.runs[0].config.timing.network;
+  CHECK(n.payload.tensors == std::vector<double>{432, 16, 16});
+  CHECK(n.payload.bucket_bytes == 25e6);
+  CHECK(n.payload.overlap == 2);
+  CHECK(n.software_overhead_s == doctest::Approx(50e-6));
+  CHECK(n.staging_Bps == 12e9);
+  const auto equal = load_experiment_text(net + "model: flow, topology: ring, payload: {tensors: 170}}}\n", "exp.yaml", {});
+  CHECK(equal.runs[0].config.timing.network.payload.tensors.size() == 170);
+  CHECK(error_of(net + "payload: {tensors: [1, -2]}}}\n").find("timing.network.payload.tensors: every tensor size must be positive") !=
+        std::string::npos);
+  CHECK(error_of(net + "payload: {tensors: 0}}}\n").find("timing.network.payload.tensors: a count must be in 1..1000000") !=
+        std::string::npos);
+  CHECK(error_of(net + "payload: {overlap: 0}}}\n").find("timing.network.payload.overlap: must be ≥ 1") != std::string::npos);
+  CHECK(error_of(net + "payload: {bucket: fast}}}\n").find("timing.network.payload.bucket") != std::string::npos);
+  CHECK(error_of(net + "payload: {tensor: 3}}}\n").find("tensors") != std::string::npos);  // the nearest key
+  CHECK(error_of(net + "software_overhead: -1us}}\n").find("timing.network.software_overhead") != std::string::npos);
+  CHECK(error_of(net + "staging: {bandwidth: 0GB/s}}}\n").find("timing.network.staging.bandwidth: must be a positive") !=
+        std::string::npos);
+}
+
 TEST_CASE("the flow model's sharing, TCP window and duplex keys are read, checked and refused elsewhere") {
   const std::string flow = std::string(kBase) + "timing: {network: {model: flow, topology: ring, ";
   const auto plan = load_experiment_text(flow + "sharing: lv08, tcp_window: 1MiB, duplex: half}}\n", "exp.yaml", {});

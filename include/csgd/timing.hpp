@@ -34,6 +34,20 @@ struct ComputeSpec {
 };
 
 // Settings of timing.network.
+// How real frameworks put an all-reduce round on the wire (timing.network.payload): one
+// collective per tensor or per bucket of tensors, a few in flight at a time.
+struct PayloadSpec {
+  std::vector<double> tensors;  // relative sizes (e.g. parameters per tensor), in launch order; empty: one piece
+  double bucket_bytes = 0;      // > 0: consecutive tensors merged into buckets of at least this many bytes
+  int overlap = 1;              // collectives one host may have in flight
+
+  // The bytes of each collective of a round of M bytes, in launch order: M split in proportion
+  // to `tensors` (M itself when there are none), then grouped into buckets (without tensors:
+  // pieces of bucket_bytes, the last one smaller).
+  std::vector<double> pieces(double M) const;
+  void validate() const;  // field names relative to network.payload
+};
+
 struct NetworkSpec {
   std::string model = "analytic";  // analytic (closed forms) | flow (discrete-event, max-min flows)
   double latency_s = 5e-6;         // α: default per-link latency
@@ -45,6 +59,14 @@ struct NetworkSpec {
   // rtt-weighted's and lv08's TCP window γ, and every link's default duplex.
   FlowSharing sharing;
   Duplex duplex = Duplex::full;
+  // What a framework adds to an all-reduce round (both models; neighbour exchanges are one
+  // operation without staging): per-tensor/bucket collectives, a fixed software cost per
+  // collective operation, and device↔host copies of the payload before and after the round.
+  PayloadSpec payload;
+  double software_overhead_s = 0;
+  double staging_Bps = 0;  // 0: no staging
+
+  bool frames_rounds() const { return payload.tensors.size() > 1 || payload.bucket_bytes > 0 || software_overhead_s > 0 || staging_Bps > 0; }
 
   void validate() const;
 };
@@ -132,6 +154,10 @@ class ComputeModel {
 // 2(N−1)M/N bytes. N = 1 costs nothing.
 double ring_allreduce_seconds(int N, double M, double alpha, double B);
 double ring_allreduce_bytes_per_worker(int N, double M);
+// The analytic ring all-reduce of M bytes as the network's payload, software_overhead and
+// staging frame it (analytic_clock.cpp), and those settings as a describe() suffix ("" if none).
+double framed_allreduce_seconds(int N, double M, const NetworkSpec& network);
+std::string describe_framing(const NetworkSpec& network);
 // Neighbour exchange over a direct full-duplex link per neighbour, all sends concurrent:
 // α + M/B when the worker has any neighbour, 0 otherwise.
 double neighbour_exchange_seconds(int max_degree, double M, double alpha, double B);

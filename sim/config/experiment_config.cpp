@@ -144,12 +144,43 @@ void read_topology(Section t, TopologySpec& spec, const std::filesystem::path& b
   t.finish();
 }
 
+// payload: {tensors: [sizes…] | count, bucket: 25MB, overlap: k}
+void read_payload(Section p, PayloadSpec& spec) {
+  p.allow({"tensors"});  // read below only when present: still a key a typo should be pointed to
+  if (p.has("tensors")) {
+    if (p.node("tensors").IsSequence()) {
+      spec.tensors = p.get<std::vector<double>>("tensors", {});
+      if (spec.tensors.empty()) p.fail("tensors", "expected a non-empty list of tensor sizes or a count");
+    } else {
+      const int count = p.get<int>("tensors", 1);
+      if (count < 1 || count > 1'000'000) p.fail("tensors", fmt::format("a count must be in 1..1000000, got {}", count));
+      spec.tensors.assign(static_cast<std::size_t>(count), 1.0);
+    }
+  }
+  spec.bucket_bytes = p.optional_model_bytes("bucket", 1.0).value_or(0.0);
+  spec.overlap = p.get<int>("overlap", spec.overlap);
+  try {
+    spec.validate();
+  } catch (const ValidationError& e) {
+    p.fail(e.field(), e.what());
+  }
+  p.finish();
+}
+
 void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std::filesystem::path& base_dir) {
   read_compute(t.child("compute"), spec.compute);
   Section n = t.child("network");
   spec.network.model = n.get<std::string>("model", spec.network.model);
   spec.network.latency_s = n.duration("latency", spec.network.latency_s);
   spec.network.bandwidth_Bps = n.bandwidth("bandwidth", spec.network.bandwidth_Bps);
+  read_payload(n.child("payload"), spec.network.payload);
+  spec.network.software_overhead_s = n.duration("software_overhead", spec.network.software_overhead_s);
+  Section staging = n.child("staging", "bandwidth");
+  if (staging.has("bandwidth")) {  // absent: no staging (and nothing in the resolved file)
+    spec.network.staging_Bps = staging.bandwidth("bandwidth", 0);
+    if (!(spec.network.staging_Bps > 0)) staging.fail("bandwidth", "must be a positive bandwidth, e.g. 12GB/s");
+  }
+  staging.finish();
   if (spec.network.model == "flow") {
     spec.network.collective = n.get<std::string>("collective", spec.network.collective);
     if (spec.network.collective == "auto") {

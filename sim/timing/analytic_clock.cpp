@@ -1,6 +1,7 @@
 // The analytic cluster clock: identical workers, a synchronous compute phase, then the α-β
 // closed form of the iteration's communication round.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -67,8 +68,8 @@ class AnalyticClock final : public ClusterClock {
     const std::string comm =
         degrees_.empty() ? "ring all-reduce"
                          : fmt::format("neighbour exchange (max degree {})", max_degree());
-    return fmt::format("analytic: {}, α = {}, B = {}; compute: {}", comm, format_duration(network_.latency_s),
-                       format_bandwidth(network_.bandwidth_Bps), compute_.describe());
+    return fmt::format("analytic: {}, α = {}, B = {}{}; compute: {}", comm, format_duration(network_.latency_s),
+                       format_bandwidth(network_.bandwidth_Bps), describe_framing(network_), compute_.describe());
   }
 
  private:
@@ -78,7 +79,7 @@ class AnalyticClock final : public ClusterClock {
     if (round.kind == RoundKind::all_reduce) {
       t.bytes_max_worker = ring_allreduce_bytes_per_worker(N_, M);
       t.bytes_total = N_ * t.bytes_max_worker;
-      return ring_allreduce_seconds(N_, M, alpha, B);
+      return network_.frames_rounds() ? framed_allreduce_seconds(N_, M, network_) : ring_allreduce_seconds(N_, M, alpha, B);
     }
     if (degrees_.empty())
       throw std::logic_error("analytic clock: a neighbour exchange needs the neighbours of W");
@@ -103,6 +104,32 @@ class AnalyticClock final : public ClusterClock {
 
 double ring_allreduce_seconds(int N, double M, double alpha, double B) {
   return ring_allreduce_closed_form_s(N, M, alpha, B);
+}
+
+// Eq. of the framed round (README, "What frameworks add to a round"): with pieces m_1..m_P, k in
+// flight, overhead o and staging bandwidth S,
+//   T = 2M/S + Σ_p 2(N−1) m_p/(N B) + ⌈P/k⌉ (o + 2(N−1) α):
+// the bytes of pieces in flight share the links (bandwidth terms add up), their latencies and
+// software overheads overlap (k at a time). k = 1 is Σ_p (o + ring(m_p)) exactly.
+double framed_allreduce_seconds(int N, double M, const NetworkSpec& network) {
+  const std::vector<double> pieces = network.payload.pieces(M);
+  const double P = static_cast<double>(pieces.size()), k = network.payload.overlap;
+  double bandwidth_s = 0;
+  for (double m : pieces) bandwidth_s += N > 1 ? 2.0 * (N - 1) * m / (N * network.bandwidth_Bps) : 0.0;
+  const double latency_s = std::ceil(P / k) * (network.software_overhead_s + 2.0 * (N - 1) * network.latency_s);
+  const double staging_s = network.staging_Bps > 0 ? 2 * M / network.staging_Bps : 0.0;
+  return staging_s + bandwidth_s + latency_s;
+}
+
+std::string describe_framing(const NetworkSpec& network) {
+  std::string s;
+  const PayloadSpec& p = network.payload;
+  if (p.tensors.size() > 1) s += fmt::format(", {} tensors", p.tensors.size());
+  if (p.bucket_bytes > 0) s += fmt::format(", buckets of {}", format_bytes(p.bucket_bytes));
+  if (network.frames_rounds() && p.overlap > 1) s += fmt::format(", {} collectives in flight", p.overlap);
+  if (network.software_overhead_s > 0) s += fmt::format(", {} per collective", format_duration(network.software_overhead_s));
+  if (network.staging_Bps > 0) s += fmt::format(", staging at {}", format_bandwidth(network.staging_Bps));
+  return s;
 }
 
 double ring_allreduce_bytes_per_worker(int N, double M) {

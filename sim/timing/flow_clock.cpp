@@ -22,6 +22,7 @@
 #include "csgd/units.hpp"
 #include "timing/collective_choice.hpp"
 #include "timing/neighbour_exchange.hpp"
+#include "timing/payload_round.hpp"
 #include "timing/round_traffic.hpp"
 #include "timing/worker_ledger.hpp"
 
@@ -103,6 +104,7 @@ class FlowClock final : public ClusterClock {
       sharing += fmt::format(", {} sharing (TCP window {})", to_string(network_spec_.sharing.model),
                              format_bytes(network_spec_.sharing.tcp_window_bytes));
     if (network_spec_.duplex == Duplex::half) sharing += ", half-duplex links";
+    sharing += describe_framing(network_spec_);
     return fmt::format("flow: {}, {}, α = {}, B = {}{}; compute: {}", topology_->name, comm,
                        format_duration(network_spec_.latency_s), format_bandwidth(network_spec_.bandwidth_Bps),
                        sharing, compute_.describe());
@@ -179,7 +181,13 @@ class FlowClock final : public ClusterClock {
     pos->second = std::make_unique<Round>(*network_, engine_, ledger_, N_, t, exchange ? "exchange" : "all-reduce");
     Round* r = pos->second.get();
     HostDone done = [this, r](int w) { round_done(*r, w); };
-    if (!exchange) {
+    if (!exchange && network_spec_.frames_rounds()) {
+      const RoundFraming& f = framing(spec.payload_bytes);
+      PieceFactory piece = [this, r](double bytes, HostDone piece_done) {
+        return make_collective(collective_, r->traffic, N_, bytes, std::move(piece_done));
+      };
+      r->collective = make_payload_round(engine_, N_, f, std::move(piece), std::move(done));
+    } else if (!exchange) {
       r->collective = make_collective(collective_, r->traffic, N_, spec.payload_bytes, std::move(done));
     } else {
       if (out_neighbours_.empty() && N_ > 1)
@@ -187,6 +195,16 @@ class FlowClock final : public ClusterClock {
       r->collective = make_neighbour_exchange(out_neighbours_, in_degree_, r->traffic, spec.payload_bytes, std::move(done));
     }
     return *r;
+  }
+
+  // The framing of an all-reduce of M bytes; rounds mostly repeat one M, so it is kept.
+  const RoundFraming& framing(double M) {
+    if (framing_M_ != M || framing_.pieces.empty()) {
+      framing_M_ = M;
+      framing_ = {network_spec_.payload.pieces(M), network_spec_.payload.overlap, network_spec_.software_overhead_s,
+                  network_spec_.staging_Bps > 0 ? M / network_spec_.staging_Bps : 0.0};
+    }
+    return framing_;
   }
 
   void round_done(Round& r, int w) {
@@ -220,6 +238,8 @@ class FlowClock final : public ClusterClock {
   std::unique_ptr<NetworkModel> network_;
   ComputeModel compute_;
   CollectiveSpec collective_;
+  RoundFraming framing_;
+  double framing_M_ = -1;
   std::vector<std::vector<int>> out_neighbours_;
   std::vector<int> in_degree_;
   WorkerLedger ledger_;

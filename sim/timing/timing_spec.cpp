@@ -1,6 +1,7 @@
 // validate() of the timing settings. Field names are YAML key paths relative to `timing`.
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -22,6 +23,45 @@ void ComputeSpec::validate() const {
     throw ValidationError("compute.stragglers.slowdown", fmt::format("must be ≥ 1, got {}", straggler_slowdown));
 }
 
+std::vector<double> PayloadSpec::pieces(double M) const {
+  std::vector<double> sizes;
+  if (tensors.empty()) {
+    sizes.push_back(M);
+  } else {
+    double total = 0;
+    for (double t : tensors) total += t;
+    for (double t : tensors) sizes.push_back(M * (t / total));
+  }
+  if (!(bucket_bytes > 0)) return sizes;
+  std::vector<double> buckets;
+  if (tensors.empty()) {  // pieces of bucket_bytes
+    const double full = std::floor(M / bucket_bytes);
+    buckets.assign(static_cast<std::size_t>(full), bucket_bytes);
+    if (M - full * bucket_bytes > 0 || buckets.empty()) buckets.push_back(M - full * bucket_bytes);
+    return buckets;
+  }
+  double open = 0;  // consecutive tensors fill a bucket until it holds bucket_bytes
+  for (double s : sizes) {
+    open += s;
+    if (open >= bucket_bytes) {
+      buckets.push_back(open);
+      open = 0;
+    }
+  }
+  if (open > 0 || buckets.empty()) buckets.push_back(open);
+  return buckets;
+}
+
+void PayloadSpec::validate() const {
+  if (tensors.size() > 1'000'000)
+    throw ValidationError("tensors", fmt::format("at most 1,000,000 tensors, got {}", tensors.size()));
+  for (double t : tensors)
+    if (!(t > 0) || !std::isfinite(t))
+      throw ValidationError("tensors", fmt::format("every tensor size must be positive, got {}", t));
+  if (bucket_bytes != 0) require_positive("bucket", bucket_bytes);
+  if (overlap < 1) throw ValidationError("overlap", fmt::format("must be ≥ 1, got {}", overlap));
+}
+
 void NetworkSpec::validate() const {
   if (model != "analytic" && model != "flow")
     throw ValidationError("network.model", fmt::format("must be analytic or flow, got '{}'", model));
@@ -35,6 +75,13 @@ void NetworkSpec::validate() const {
     }
   }
   if (servers < 1) throw ValidationError("network.servers", fmt::format("must be ≥ 1, got {}", servers));
+  try {
+    payload.validate();
+  } catch (const ValidationError& e) {
+    throw ValidationError("network.payload." + e.field(), e.what());
+  }
+  require_non_negative("network.software_overhead", software_overhead_s);
+  if (staging_Bps != 0) require_positive("network.staging.bandwidth", staging_Bps);
   if (!(sharing.tcp_window_bytes > 0) || !std::isfinite(sharing.tcp_window_bytes))
     throw ValidationError("network.tcp_window", fmt::format("must be a positive size, got {}", sharing.tcp_window_bytes));
   if (model == "flow") {
