@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,10 @@ csgd::PhysicalTopology make_topology(const std::string& name, const std::filesys
   } else if (name == "torus") {
     spec.name = "torus";
     spec.dims = {4, 4};
+  } else if (name == "torus-16x16") {  // --speed: the contended flat ring of bench_network
+    spec.name = "torus";
+    spec.dims = {16, 16};
+    N = 256;
   } else if (name == "leaf-spine") {
     spec.name = "leaf-spine";
   } else if (name == "custom") {
@@ -292,13 +297,20 @@ double worst_relative(const std::vector<double>& a, const std::vector<double>& b
 
 }  // namespace
 
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
 int main(int argc, char** argv) {
+  // --speed: one flat ring all-reduce on a 16×16 torus (130,560 contended flows) under
+  // rtt-weighted (SimGrid's CM02), each simulator's CPU seconds printed: a benchmark, and the
+  // times must still agree.
+  const bool speed = argc == 2 && std::string(argv[1]) == "--speed";
   const bool verbose = argc == 4 && std::string(argv[3]) == "--verbose";  // every host's and message's times
-  if (argc != 3 && !verbose) {
-    std::fprintf(stderr, "usage: simgrid_crosscheck star|fat-tree|torus|leaf-spine|custom max-min|rtt-weighted|lv08 [--verbose]\n");
+  if (argc != 3 && !verbose && !speed) {
+    std::fprintf(stderr, "usage: simgrid_crosscheck star|fat-tree|torus|leaf-spine|custom max-min|rtt-weighted|lv08 [--verbose]\n"
+                         "       simgrid_crosscheck --speed\n");
     return 2;
   }
-  const std::string topology_name = argv[1], model = argv[2];
+  const std::string topology_name = speed ? "torus-16x16" : argv[1], model = speed ? "rtt-weighted" : argv[2];
   csgd::FlowSharing sharing;
   if (model == "max-min") sharing.model = csgd::Sharing::max_min;
   else if (model == "rtt-weighted") sharing.model = csgd::Sharing::rtt_weighted;
@@ -310,6 +322,7 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   const int N = topology.hosts;
   std::vector<Round> all = rounds(N);
+  if (speed) all.resize(1);  // the ring all-reduce
 
   // SimGrid: its engine, its model, then the platform and one actor per host and round.
   int sg_argc = 1;
@@ -352,7 +365,23 @@ int main(int argc, char** argv) {
         sg4::Mailbox::by_name(fmt::format("{}:{}:{}", tag, h, s))->set_receiver(actor);
     }
   }
+  const double simgrid_cpu0 = cpu_seconds();
   engine.run();
+  const double simgrid_cpu_s = cpu_seconds() - simgrid_cpu0;
+  if (speed) {
+    const double csgd_cpu0 = cpu_seconds();
+    const RoundTimes mine = csgd_times(topology, sharing, all[0]);
+    const double csgd_cpu_s = cpu_seconds() - csgd_cpu0;
+    const double flows = static_cast<double>(mine.messages.size());
+    const double worst = std::max(std::abs(mine.end - simgrid[0].end) / mine.end, worst_relative(mine.released, simgrid[0].released));
+    std::printf("%s, ring all-reduce of 8 MiB, %s sharing: %.0f flows, end %.9f s (SimGrid %.9f s, worst rel. %.1e)\n",
+                topology.name.c_str(), model.c_str(), flows, mine.end, simgrid[0].end, worst);
+    std::printf("  csgd     %8.3f CPU s  %10.0f flows per CPU-second\n", csgd_cpu_s, flows / csgd_cpu_s);
+    std::printf("  SimGrid  %8.3f CPU s  %10.0f flows per CPU-second (engine.run(), platform built before)\n",
+                simgrid_cpu_s, flows / simgrid_cpu_s);
+    std::printf("  csgd / SimGrid: %.1f× the flows per CPU-second (target ≥ 10×)\n", simgrid_cpu_s / csgd_cpu_s);
+    return worst <= kTolerance ? 0 : 1;
+  }
 
   std::printf("%s, %d hosts, %s sharing: csgd's flow model against SimGrid %s\n", topology.name.c_str(), N,
               model.c_str(), "3.32");
