@@ -145,3 +145,22 @@ TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the 
   // The same run without --trace, or a shorter traced one, is accepted.
   CHECK(run("run " + (tmp / "big.yaml").string() + " --timing-only --dry-run --trace --set stop.iterations=100", tmp).code == 0);
 }
+
+TEST_CASE("a 4096-host 3-D torus runs --timing-only from YAML with the hierarchical ring's closed form") {
+  // 16 × 16 × 16 hosts, x and u of 25 MB each: every ring runs along one torus dimension over
+  // direct links, uncontended, so a round is Σ over its phases of steps × (α + chunk / B).
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "torus.yaml", "workers: 4096\nproblem: {model: synthetic, dimension: 4}\n"
+                                 "algorithm: {name: pr-sgd-momentum, sync_interval: 1, lr: 0.01}\n"
+                                 "timing: {compute: {step_time: 10ms}, model_bytes: 25MB,\n"
+                                 "  network: {model: flow, topology: {name: torus, dims: [16, 16, 16]}}}\n"
+                                 "stop: {iterations: 2}\n");
+  const auto r = run("run " + (tmp / "torus.yaml").string() + " --timing-only --out " + (tmp / "res").string(), tmp);
+  REQUIRE(r.code == 0);
+  const auto summary = nlohmann::json::parse(read_file(tmp / "res" / "run" / "summary.json"));
+  CHECK(summary["topology"]["hosts"] == 4096);
+  CHECK(summary["timing_model"].get<std::string>().find("hierarchical-ring") != std::string::npos);
+  const double alpha = 5e-6, B = 1.25e9, M = 50e6;
+  const double round = 2 * 15 * (alpha + M / 16 / B) + 2 * 15 * (alpha + M / 256 / B) + 30 * (alpha + M / 4096 / B);
+  CHECK(std::abs(summary["sim_time_s"].get<double>() - 2 * (10e-3 + round)) <= 1e-9 * 2 * (10e-3 + round));
+}
