@@ -164,3 +164,16 @@ TEST_CASE("a 4096-host 3-D torus runs --timing-only from YAML with the hierarchi
   const double round = 2 * 15 * (alpha + M / 16 / B) + 2 * 15 * (alpha + M / 256 / B) + 30 * (alpha + M / 4096 / B);
   CHECK(std::abs(summary["sim_time_s"].get<double>() - 2 * (10e-3 + round)) <= 1e-9 * 2 * (10e-3 + round));
 }
+
+TEST_CASE("a framing into more collectives than a round can hold is refused before any work") {
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "tiny-buckets.yaml", std::string(kGood) + "timing: {model_bytes: 25MB, network: {payload: {bucket: 8B}}}\n");
+  const auto r = run("run " + (tmp / "tiny-buckets.yaml").string() + " --out " + (tmp / "res").string(), tmp);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("timing.network.payload.bucket: a round of 50.0 MB would be 6.25e+06 collectives (at most 1,000,000)") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(tmp / "res"));
+  // Within the bound the same file runs.
+  CHECK(run("run " + (tmp / "tiny-buckets.yaml").string() + " --timing-only --set timing.network.payload.bucket=1MB --out " +
+                (tmp / "ok").string(), tmp).code == 0);
+}

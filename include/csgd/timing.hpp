@@ -46,6 +46,10 @@ struct PayloadSpec {
   // pieces of bucket_bytes, the last one smaller).
   std::vector<double> pieces(double M) const;
   void validate() const;  // field names relative to network.payload
+  // Refuses (ValidationError, field relative to network.payload) a framing that would make a
+  // round of up to M bytes among N hosts more than 1,000,000 collectives, or — under the flow
+  // model, where a round's collectives live until it ends — more per-host state than memory holds.
+  void check_round(double M, int N, bool flow) const;
 };
 
 struct NetworkSpec {

@@ -138,6 +138,11 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
                                          sizeof(S)));
     });
   }
+  if (here) {  // the largest round any algorithm sends: x and u
+    const double model_bytes = make_run_schedule(c, *run.problem).model_bytes;
+    located(plan, "timing.network.payload",
+            [&] { c.timing.network.payload.check_round(2 * model_bytes, c.N, c.timing.network.model == "flow"); });
+  }
   ClockSetup setup;
   setup.topology = cluster.topology;
   setup.collective = cluster.collective;

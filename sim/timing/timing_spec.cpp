@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 
 #include "csgd/collective.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/require.hpp"
 #include "csgd/timing.hpp"
+#include "csgd/units.hpp"
 
 namespace csgd {
 
@@ -50,6 +52,19 @@ std::vector<double> PayloadSpec::pieces(double M) const {
   }
   if (open > 0 || buckets.empty()) buckets.push_back(open);
   return buckets;
+}
+
+void PayloadSpec::check_round(double M, int N, bool flow) const {
+  // Buckets only merge tensors, so only buckets without tensors can outnumber the tensor count.
+  const double count = !tensors.empty() ? static_cast<double>(tensors.size())
+                       : bucket_bytes > 0 ? std::ceil(M / bucket_bytes) : 1.0;
+  if (count > 1'000'000)
+    throw ValidationError(tensors.empty() ? "bucket" : "tensors",
+                          fmt::format("a round of {} would be {:.3g} collectives (at most 1,000,000)", format_bytes(M), count));
+  // A collective keeps about 64 bytes per host (its step state and arrival bits).
+  if (flow)
+    require_fits_in_memory(count * N * 64, "the round's collectives",
+                           fmt::format("{:.0f} collectives × {} hosts × about 64 bytes", count, N));
 }
 
 void PayloadSpec::validate() const {
