@@ -113,11 +113,11 @@ class FlowNetwork final : public NetworkModel {
   // flow's arithmetic does not depend on how many unrelated events happen meanwhile).
   struct Flow {
     std::span<const int> route;
-    double bytes = 0, remaining = 0, updated_at = 0, rate = 0, finish_at = 0;
+    double bytes = 0, remaining = 0, updated_at = 0, rate = 0;
     double after = 0;  // latency still to pay once the last byte is out
     double weight = 1, bound = 0;
     std::uint64_t order = 0;    // join order: ties and batches are handled in this order
-    std::uint32_t version = 0;  // bumped when finish_at changes: older heap entries are stale
+    std::uint32_t version = 0;  // bumped when its predicted completion changes: older heap entries are stale
   };
   struct Due {  // a predicted completion: (finish_at, order) orders the heap
     double finish_at;
@@ -141,8 +141,7 @@ class FlowNetwork final : public NetworkModel {
       free_.pop_back();
     }
     Flow& f = flows_[static_cast<std::size_t>(slot)];
-    f = Flow{route, bytes, bytes, engine_.now(), 0, std::numeric_limits<double>::infinity(), after, weight, bound,
-             next_order_++, f.version + 1};
+    f = Flow{route, bytes, bytes, engine_.now(), 0, after, weight, bound, next_order_++, f.version + 1};
     done_[static_cast<std::size_t>(slot)] = std::move(done);
     link_flows_.add(slot, route);
     changed_.insert(changed_.end(), route.begin(), route.end());
@@ -202,8 +201,7 @@ class FlowNetwork final : public NetworkModel {
       f.remaining = remaining_now(f);
       f.updated_at = now;
       f.rate = rates_[k];
-      f.finish_at = now + std::max(f.remaining, 0.0) / drain_rate(f);
-      due_.push_back(Due{f.finish_at, f.order, component_[k], ++f.version});
+      due_.push_back(Due{now + std::max(f.remaining, 0.0) / drain_rate(f), f.order, component_[k], ++f.version});
       std::push_heap(due_.begin(), due_.end(), std::greater<>{});
     }
     schedule_next_completion();

@@ -68,10 +68,10 @@ std::span<const int> LinkFlows::component(std::span<const int> changed, RouteOf 
     if (mark_link(l)) queue_.push_back(l);
   // Breadth-first over links: a link's flows, then their other links.
   for (std::size_t head = 0; head < queue_.size(); ++head)
-    for (const auto [f, hop] : on_[static_cast<std::size_t>(queue_[head])]) {
-      if (!mark_flow(f)) continue;
-      found_.push_back(f);
-      for (int l : route_of(f))
+    for (const Entry& e : on_[static_cast<std::size_t>(queue_[head])]) {
+      if (!mark_flow(e.flow)) continue;
+      found_.push_back(e.flow);
+      for (int l : route_of(e.flow))
         if (mark_link(l)) queue_.push_back(l);
     }
   return found_;
