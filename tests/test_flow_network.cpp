@@ -8,6 +8,7 @@
 
 #include "csgd/event_engine.hpp"
 #include "csgd/network.hpp"
+#include "network/deliveries.hpp"
 #include "support/hand_topology.hpp"
 
 using csgd::EventEngine;
@@ -130,6 +131,23 @@ TEST_CASE("opposite directions of a link do not share bandwidth") {
   CHECK(r.done_at[1] == Approx(L + M / B).epsilon(kRel));
 }
 
+TEST_CASE("deliveries due at one instant share an event unless another event was scheduled between them") {
+  EventEngine engine;
+  csgd::Deliveries deliveries(engine);
+  std::vector<int> ran;
+  const auto note = [&ran](int k) { return [&ran, k] { ran.push_back(k); }; };
+  deliveries.deliver_in(1.0, note(1));
+  deliveries.deliver_in(1.0, note(2));        // joins 1's event
+  engine.schedule_at(1.0, note(3));           // an ordinary event between them
+  deliveries.deliver_in(1.0, note(4));        // must run after 3: a new event
+  deliveries.deliver_in(2.0, note(5));        // another instant: a new event
+  engine.schedule_at(1.0, [&] { deliveries.deliver_in(0.0, note(6)); });  // while 4's group is pending
+  engine.run();
+  CHECK(ran == std::vector<int>{1, 2, 3, 4, 6, 5});
+  CHECK(deliveries.completed() == 5);  // 3 is not a delivery
+  CHECK(engine.events_processed() == 1 + 1 + 1 + 1 + 1 + 1);  // {1,2}, 3, {4}, 5, the sender, {6}
+}
+
 TEST_CASE("flows started at the same instant share one rate recompute") {
   const auto t = topology(2, 2, {{0, 1, 1e-6, 1e9}});
   SUBCASE("sent together before the run") {
@@ -139,8 +157,8 @@ TEST_CASE("flows started at the same instant share one rate recompute") {
     r.send(0, 1, 1e6);
     r.send(0, 1, 1e6);
     engine.run();
-    // One recompute, one completion for both, two deliveries.
-    CHECK(engine.events_processed() == 4);
+    // One recompute, one completion for both, one delivery event for both (same instant).
+    CHECK(engine.events_processed() == 3);
     CHECK(r.done_at[0] == Approx(1e-6 + 2e-3).epsilon(kRel));
   }
   SUBCASE("sent from two different events of the same instant") {
@@ -150,7 +168,7 @@ TEST_CASE("flows started at the same instant share one rate recompute") {
     r.send_at(0.5, 0, 1, 1e6);
     r.send_at(0.5, 0, 1, 1e6);
     engine.run();
-    CHECK(engine.events_processed() == 2 + 4);
+    CHECK(engine.events_processed() == 2 + 3);
     CHECK(r.done_at[1] == Approx(0.5 + 1e-6 + 2e-3).epsilon(kRel));
   }
 }

@@ -38,6 +38,8 @@ class EventEngine {
 
   bool empty() const { return heap_.size() == cancelled_; }
   std::uint64_t events_processed() const { return processed_; }
+  // Events scheduled so far: an event whose EventId::seq + 1 equals this was the last scheduled.
+  std::uint64_t events_scheduled() const { return next_seq_; }
 
  private:
   // The heap orders small keys; the actions wait in a slot pool, so a sift moves 24 bytes

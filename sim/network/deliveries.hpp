@@ -1,7 +1,9 @@
 #pragma once
-// Messages whose last byte is on its way: each `done` waits in a reused slot and an engine event
-// of two words (this, slot) calls it, so a delivery allocates nothing in steady state however
-// large the caller's callback is.
+// Messages whose last byte is on its way. Deliveries due at the same instant and scheduled one
+// after another (a batch of flows finishing together) share one engine event that calls them in
+// the order given — the order separate events would have run them in, since nothing was scheduled
+// between them. The callbacks wait in reused groups, so a delivery allocates nothing in steady
+// state however large the caller's callback is.
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -19,33 +21,48 @@ class Deliveries {
 
   // Calls `done` after `delay` seconds; it counts as completed when it runs.
   void deliver_in(double delay, std::function<void()> done) {
-    int slot;
-    if (free_.empty()) {
-      slot = static_cast<int>(slots_.size());
-      slots_.push_back(std::move(done));
-    } else {
-      slot = free_.back();
-      free_.pop_back();
-      slots_[static_cast<std::size_t>(slot)] = std::move(done);
+    const double at = engine_.now() + delay;
+    // Joins the open group only if its event is still the engine's latest: then no event can
+    // run between the group's calls that would not also have run between separate events.
+    if (open_ >= 0 && at == open_at_ && engine_.events_scheduled() == open_seq_ + 1) {
+      groups_[static_cast<std::size_t>(open_)].push_back(std::move(done));
+      return;
     }
-    engine_.schedule_in(delay, [this, slot] { fire(slot); });
+    int group;
+    if (free_.empty()) {
+      group = static_cast<int>(groups_.size());
+      groups_.emplace_back();
+    } else {
+      group = free_.back();
+      free_.pop_back();
+    }
+    groups_[static_cast<std::size_t>(group)].push_back(std::move(done));
+    open_ = group;
+    open_at_ = at;
+    open_seq_ = engine_.schedule_at(at, [this, group] { fire(group); }).seq;
   }
 
   std::uint64_t completed() const { return completed_; }
 
  private:
-  void fire(int slot) {
-    // Freed before the call: `done` may send again and reuse the slot.
-    std::function<void()> done = std::move(slots_[static_cast<std::size_t>(slot)]);
-    slots_[static_cast<std::size_t>(slot)] = nullptr;
-    free_.push_back(slot);
-    ++completed_;
-    if (done) done();
+  void fire(int group) {
+    if (open_ == group) open_ = -1;  // closed: a `done` that delivers again starts another group
+    // Indexed afresh on every call: a `done` may grow groups_.
+    for (std::size_t k = 0; k < groups_[static_cast<std::size_t>(group)].size(); ++k) {
+      std::function<void()> done = std::move(groups_[static_cast<std::size_t>(group)][k]);
+      ++completed_;
+      if (done) done();
+    }
+    groups_[static_cast<std::size_t>(group)].clear();
+    free_.push_back(group);
   }
 
   EventEngine& engine_;
-  std::vector<std::function<void()>> slots_;
+  std::vector<std::vector<std::function<void()>>> groups_;
   std::vector<int> free_;
+  int open_ = -1;  // the group later deliveries may join (−1: none)
+  double open_at_ = 0;
+  std::uint64_t open_seq_ = 0;
   std::uint64_t completed_ = 0;
 };
 

@@ -119,11 +119,20 @@ class FlowNetwork final : public NetworkModel {
     std::uint64_t order = 0;    // join order: ties and batches are handled in this order
     std::uint32_t version = 0;  // bumped when its predicted completion changes: older heap entries are stale
   };
-  struct Due {  // a predicted completion: (finish_at, order) orders the heap
+  // Predicted completions come in batches: the flows of one recompute that finish at the same
+  // instant, consecutive in join order (every flow of a ring step, say), share one heap entry.
+  struct Predicted {
+    int slot;
+    std::uint32_t version;  // stale once the flow's version moves on
+  };
+  struct Batch {
+    std::vector<Predicted> flows;  // in join order
+    std::size_t next = 0;          // flows before it are finished or stale
+  };
+  struct Due {  // a batch's heap entry: (finish_at, order of its first flow) orders the heap
     double finish_at;
     std::uint64_t order;
-    int slot;
-    std::uint32_t version;
+    int batch;
     bool operator>(const Due& o) const { return finish_at != o.finish_at ? finish_at > o.finish_at : order > o.order; }
   };
 
@@ -195,25 +204,53 @@ class FlowNetwork final : public NetworkModel {
     rates_.resize(component_.size());
     sharing_.solve(routes_, rates_, {weights_, bounds_});
     const double now = engine_.now();
+    int batch = -1;  // the batch being filled
     for (std::size_t k = 0; k < component_.size(); ++k) {
       Flow& f = flow(component_[k]);
       if (rates_[k] == f.rate) continue;  // same rate: same prediction
       f.remaining = remaining_now(f);
       f.updated_at = now;
       f.rate = rates_[k];
-      due_.push_back(Due{now + std::max(f.remaining, 0.0) / drain_rate(f), f.order, component_[k], ++f.version});
-      std::push_heap(due_.begin(), due_.end(), std::greater<>{});
+      const double finish_at = now + std::max(f.remaining, 0.0) / drain_rate(f);
+      if (batch < 0 || finish_at != due_.back().finish_at) {
+        if (batch >= 0) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
+        batch = new_batch();
+        due_.push_back(Due{finish_at, f.order, batch});
+      }
+      batches_[static_cast<std::size_t>(batch)].flows.push_back({component_[k], ++f.version});
     }
+    if (batch >= 0) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
     schedule_next_completion();
+  }
+
+  int new_batch() {
+    if (free_batches_.empty()) {
+      batches_.emplace_back();
+      return static_cast<int>(batches_.size()) - 1;
+    }
+    const int b = free_batches_.back();
+    free_batches_.pop_back();
+    return b;
+  }
+  void pop_batch() {
+    Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];
+    b.flows.clear();
+    b.next = 0;
+    free_batches_.push_back(due_.front().batch);
+    std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
+    due_.pop_back();
+  }
+  bool live(const Predicted& p) { return p.version == flow(p.slot).version; }
+  // Skips the front batch's stale flows; false if none is left.
+  bool skip_stale(Batch& b) {
+    while (b.next < b.flows.size() && !live(b.flows[b.next])) ++b.next;
+    return b.next < b.flows.size();
   }
 
   // Drops stale predictions and keeps one engine event at the earliest live one, withdrawing an
   // event for a prediction that no longer holds (it would otherwise move the clock for nothing).
   void schedule_next_completion() {
-    while (!due_.empty() && due_.front().version != flow(due_.front().slot).version) {
-      std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
-      due_.pop_back();
-    }
+    while (!due_.empty() && !skip_stale(batches_[static_cast<std::size_t>(due_.front().batch)])) pop_batch();
     if (due_.empty() || due_.front().finish_at == next_completion_at_) return;
     if (next_completion_at_ >= 0) engine_.cancel(completion_event_);
     next_completion_at_ = due_.front().finish_at;
@@ -227,17 +264,22 @@ class FlowNetwork final : public NetworkModel {
     next_completion_at_ = -1;
     const double now = engine_.now();
     finished_.clear();
-    while (!due_.empty()) {
-      const Due top = due_.front();
-      Flow& f = flow(top.slot);
-      const bool live = top.version == f.version;
-      if (live && top.finish_at > now && remaining_now(f) > 1e-9 * f.bytes) break;
-      std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
-      due_.pop_back();
-      if (live) {
+    bool residue_left = false;
+    while (!due_.empty() && !residue_left) {
+      const bool due = due_.front().finish_at <= now;
+      Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];
+      for (; b.next < b.flows.size(); ++b.next) {
+        const Predicted p = b.flows[b.next];
+        Flow& f = flow(p.slot);
+        if (p.version != f.version) continue;
+        if (!due && remaining_now(f) > 1e-9 * f.bytes) {
+          residue_left = true;  // not due: it and all later predictions stay
+          break;
+        }
         ++f.version;  // no other prediction of this flow may fire
-        finished_.push_back(top.slot);
+        finished_.push_back(p.slot);
       }
+      if (!residue_left) pop_batch();
     }
     sort_by_order(finished_);
     for (int slot : finished_) {
@@ -273,6 +315,8 @@ class FlowNetwork final : public NetworkModel {
   std::vector<int> free_;
   std::uint64_t next_order_ = 0;
   std::vector<Due> due_;  // min-heap of predicted completions, stale ones included
+  std::vector<Batch> batches_;  // by Due::batch; reused through free_batches_
+  std::vector<int> free_batches_;
   double next_completion_at_ = -1;  // the time of the pending completion event (−1: none)
   EventEngine::EventId completion_event_;
   std::vector<int> changed_;  // links where a flow started or ended since the last recompute
