@@ -55,6 +55,15 @@ TEST_CASE("progressive filling gives a bottlenecked flow's unused share to the o
   CHECK(rates[2] == 3.5);
 }
 
+TEST_CASE("flows that share no link each get their route's smallest capacity, and the solver is ready for the next call") {
+  MaxMinSharing sharing({10, 3, 7, 5, 2});
+  CHECK(solved(sharing, {{0, 1}, {2}, {3, 4}}) == std::vector<double>{3, 7, 2});
+  // The links those flows used start the next, shared, problem empty: flows 0 and 1 split link
+  // 0's 10, flow 1 is capped by link 1 at 3, so flow 0 gets 7.
+  CHECK(solved(sharing, {{0}, {0, 1}}) == std::vector<double>{7, 3});
+  CHECK(solved(sharing, {{2, 3}}) == std::vector<double>{5});
+}
+
 TEST_CASE("re-solving only the component around the changed links gives a full solve's rates bit for bit") {
   std::mt19937_64 rng(7);
   constexpr int kLinks = 60;

@@ -25,13 +25,24 @@ double MaxMinSharing::weighted_share(int link) const {
   return std::max(left_[l], 0.0) / usage_[l];
 }
 
-// Groups flow indices by link, a counting sort over the links in use only: members_[begin_[l],
-// end_[l]) are link l's flows, ascending; unfixed_[l] their count; left_[l] its capacity.
-void MaxMinSharing::group_by_link(std::span<const std::span<const int>> routes) {
+// Counts the flows of every link in use into unfixed_ and lists those links in touched_; true if
+// no link carries two of them.
+bool MaxMinSharing::count_by_link(std::span<const std::span<const int>> routes) {
   touched_.clear();
+  bool alone = true;
   for (const auto& route : routes)
     for (int l : route)
-      if (unfixed_[static_cast<std::size_t>(l)]++ == 0) touched_.push_back(l);
+      if (unfixed_[static_cast<std::size_t>(l)]++ == 0)
+        touched_.push_back(l);
+      else
+        alone = false;
+  return alone;
+}
+
+// Groups flow indices by link, a counting sort over the links in use only (counted already):
+// members_[begin_[l], end_[l]) are link l's flows, ascending; unfixed_[l] their count; left_[l]
+// its capacity.
+void MaxMinSharing::group_by_link(std::span<const std::span<const int>> routes) {
   int total = 0;
   for (int l : touched_) {
     const auto i = static_cast<std::size_t>(l);
@@ -46,6 +57,17 @@ void MaxMinSharing::group_by_link(std::span<const std::span<const int>> routes) 
 
 void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms) {
   if (!terms.weights.empty() || !terms.bounds.empty()) return solve_weighted(routes, rates, terms);
+  if (count_by_link(routes)) {
+    // No link is shared (every step of a ring on a ring, say): progressive filling would fix each
+    // flow at its first-popped link's share, capacity ÷ 1 — its route's smallest capacity.
+    for (std::size_t f = 0; f < routes.size(); ++f) {
+      double rate = capacity_[static_cast<std::size_t>(routes[f].front())];
+      for (int l : routes[f]) rate = std::min(rate, capacity_[static_cast<std::size_t>(l)]);
+      rates[f] = rate;
+    }
+    for (int l : touched_) unfixed_[static_cast<std::size_t>(l)] = 0;
+    return;
+  }
   group_by_link(routes);
   heap_.clear();
   for (int l : touched_) heap_.emplace_back(share(l), l);
@@ -87,6 +109,7 @@ void MaxMinSharing::solve_weighted(std::span<const std::span<const int>> routes,
   const auto bound = [&](std::size_t f) {
     return terms.bounds.empty() ? std::numeric_limits<double>::infinity() : terms.bounds[f];
   };
+  count_by_link(routes);
   group_by_link(routes);
   for (int l : touched_) usage_[static_cast<std::size_t>(l)] = 0;
   for (std::size_t f = 0; f < routes.size(); ++f)

@@ -30,6 +30,7 @@ class MaxMinSharing {
   void solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms = {});
 
  private:
+  bool count_by_link(std::span<const std::span<const int>> routes);
   void group_by_link(std::span<const std::span<const int>> routes);
   double share(int link) const;
   double weighted_share(int link) const;  // capacity left per unit of unfixed weight
