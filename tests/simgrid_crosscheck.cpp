@@ -61,7 +61,7 @@ csgd::PhysicalTopology make_topology(const std::string& name, const std::filesys
   if (name == "star") {
     spec.name = "star";
     N = 8;
-  } else if (name == "fat-tree") {
+  } else if (name == "fat-tree" || name == "fat-tree-ecmp") {  // the same fabric, two ways of routing it
     spec.name = "fat-tree";
     spec.k = 4;
     spec.oversubscription = 2;
@@ -92,7 +92,9 @@ csgd::PhysicalTopology make_topology(const std::string& name, const std::filesys
   } else {
     throw std::invalid_argument(fmt::format("unknown topology {}", name));
   }
-  return csgd::build_topology(spec, N, latency, bandwidth);
+  csgd::PhysicalTopology t = csgd::build_topology(spec, N, latency, bandwidth);
+  if (name == "fat-tree-ecmp") t.routing = csgd::Routing::ecmp;
+  return t;
 }
 
 std::vector<Round> rounds(int N) {
@@ -306,7 +308,8 @@ int main(int argc, char** argv) {
   const bool speed = argc == 2 && std::string(argv[1]) == "--speed";
   const bool verbose = argc == 4 && std::string(argv[3]) == "--verbose";  // every host's and message's times
   if (argc != 3 && !verbose && !speed) {
-    std::fprintf(stderr, "usage: simgrid_crosscheck star|fat-tree|torus|leaf-spine|custom max-min|rtt-weighted|lv08 [--verbose]\n"
+    std::fprintf(stderr, "usage: simgrid_crosscheck star|fat-tree|fat-tree-ecmp|torus|leaf-spine|custom max-min|rtt-weighted|lv08 "
+                         "[--verbose]\n"
                          "       simgrid_crosscheck --speed\n");
     return 2;
   }

@@ -217,13 +217,21 @@ TEST_CASE("payload, software overhead and staging are read under both models and
         std::string::npos);
 }
 
-TEST_CASE("the flow model's sharing, TCP window and duplex keys are read, checked and refused elsewhere") {
+TEST_CASE("the flow model's sharing, TCP window, duplex and routing keys are read, checked and refused elsewhere") {
   const std::string flow = std::string(kBase) + "timing: {network: {model: flow, topology: ring, ";
-  const auto plan = load_experiment_text(flow + "sharing: lv08, tcp_window: 1MiB, duplex: half}}\n", "exp.yaml", {});
+  const auto plan =
+      load_experiment_text(flow + "sharing: lv08, tcp_window: 1MiB, duplex: half, routing: ecmp}}\n", "exp.yaml", {});
   const csgd::NetworkSpec& n = plan.runs[0].config.timing.network;
   CHECK(n.sharing.model == csgd::Sharing::lv08);
   CHECK(n.sharing.tcp_window_bytes == 1048576);
   CHECK(n.duplex == csgd::Duplex::half);
+  CHECK(n.routing == csgd::Routing::ecmp);
+  CHECK(load_experiment_text(flow + "}}\n", "exp.yaml", {}).runs[0].config.timing.network.routing ==
+        csgd::Routing::shortest);
+  CHECK(error_of(flow + "routing: random}}\n").find("timing.network.routing: must be one of shortest, ecmp") !=
+        std::string::npos);
+  CHECK(error_of(std::string(kBase) + "timing: {network: {routing: ecmp}}\n")
+            .find("timing.network.routing: applies only to model: flow") != std::string::npos);
   CHECK(error_of(flow + "sharing: tcp}}\n").find("timing.network.sharing: must be one of max-min, rtt-weighted, lv08") !=
         std::string::npos);
   CHECK(error_of(flow + "tcp_window: 1MiB}}\n").find("timing.network.tcp_window: applies only to sharing: rtt-weighted") !=

@@ -338,6 +338,23 @@ TEST_CASE("a hierarchical ring on a leaf-spine has one row per leaf") {
   CHECK(timing.end_s > kStep);
 }
 
+TEST_CASE("ECMP routing spreads a fat-tree's cross-pod exchanges over the cores and shortens the round") {
+  // Halving-doubling on a k = 4 fat-tree (pods of 4 hosts): in its steps at distance 4 and 8
+  // every host swaps a block with a host in another pod. Lowest-id routing sends all 16 of
+  // those flows through core 0; ECMP spreads them over the four cores.
+  TimingSpec spec = flow_spec("fat-tree");
+  spec.network.collective = "halving-doubling";
+  const auto lowest = csgd::make_flow_clock(spec, setup_for(16));
+  spec.network.routing = csgd::Routing::ecmp;
+  const auto ecmp = csgd::make_flow_clock(spec, setup_for(16));
+  CHECK(ecmp->describe().find("ECMP routing") != std::string::npos);
+  CHECK(lowest->describe().find("ECMP") == std::string::npos);
+  const double t_lowest = lowest->advance(1, local_sgd(1, 1e6)).end_s;
+  const double t_ecmp = ecmp->advance(1, local_sgd(1, 1e6)).end_s;
+  MESSAGE("halving-doubling on a k=4 fat-tree: lowest-id ", t_lowest, " s, ECMP ", t_ecmp, " s");
+  CHECK(t_ecmp < t_lowest);
+}
+
 TEST_CASE("a single worker only computes") {
   for (bool exchange : {false, true}) {
     const auto clock = csgd::make_flow_clock(flow_spec("ring"), setup_for(1));

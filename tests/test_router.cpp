@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -114,12 +115,18 @@ TEST_CASE("routes for every pair of 1024 hosts on a fat-tree are computed lazily
 TEST_CASE("a search stopped at the destination gives the whole tree's path, for few and many destinations") {
   // Router A asks each source for one destination only (searches stop early); router B asks
   // every source for all destinations in order, so past the first few it keeps whole trees.
-  for (const auto& [name, N, dims] : {std::tuple{"torus", 36, std::vector<int>{6, 6}},
-                                      std::tuple{"torus", 60, std::vector<int>{3, 4, 5}},
-                                      std::tuple{"fat-tree", 16, std::vector<int>{}},
-                                      std::tuple{"leaf-spine", 24, std::vector<int>{}}}) {
+  for (const auto& [name, N, dims, routing] :
+       {std::tuple{"torus", 36, std::vector<int>{6, 6}, csgd::Routing::shortest},
+        std::tuple{"torus", 60, std::vector<int>{3, 4, 5}, csgd::Routing::shortest},
+        std::tuple{"fat-tree", 16, std::vector<int>{}, csgd::Routing::shortest},
+        std::tuple{"leaf-spine", 24, std::vector<int>{}, csgd::Routing::shortest},
+        std::tuple{"torus", 36, std::vector<int>{6, 6}, csgd::Routing::ecmp},
+        std::tuple{"fat-tree", 16, std::vector<int>{}, csgd::Routing::ecmp},
+        std::tuple{"leaf-spine", 24, std::vector<int>{}, csgd::Routing::ecmp}}) {
     CAPTURE(name);
-    const PhysicalTopology t = build(name, N, dims);
+    CAPTURE(routing == csgd::Routing::ecmp);
+    PhysicalTopology t = build(name, N, dims);
+    t.routing = routing;
     Router many(t);
     std::vector<std::vector<std::vector<int>>> expected(static_cast<std::size_t>(N));
     for (int s = 0; s < N; ++s)
@@ -134,6 +141,46 @@ TEST_CASE("a search stopped at the destination gives the whole tree's path, for 
         CHECK(std::vector<int>(p.begin(), p.end()) == expected[static_cast<std::size_t>(s)][static_cast<std::size_t>(d)]);
       }
   }
+}
+
+TEST_CASE("ECMP routes are as short as the lowest-id ones and spread a fat-tree's cross-pod pairs over every core") {
+  TopologySpec s;
+  s.name = "fat-tree";
+  s.k = 4;
+  PhysicalTopology shortest = csgd::build_topology(s, 16, 1e-6, 1e9);
+  PhysicalTopology ecmp = shortest;
+  ecmp.routing = csgd::Routing::ecmp;
+  Router lowest(shortest), spread(ecmp);
+  // Nodes: hosts 0–15, edge switches 16–23, aggregation 24–31, cores 32–35.
+  std::set<int> cores_lowest, cores_spread;
+  for (int src = 0; src < 16; ++src)
+    for (int dst = 0; dst < 16; ++dst) {
+      const auto a = nodes_on(shortest, lowest, src, dst), b = nodes_on(ecmp, spread, src, dst);
+      CHECK(a.size() == b.size());
+      if (src / 4 != dst / 4) {  // other pod: host, edge, agg, core, agg, edge, host
+        cores_lowest.insert(a[3]);
+        cores_spread.insert(b[3]);
+      }
+    }
+  CHECK(cores_lowest == std::set<int>{32});
+  CHECK(cores_spread == std::set<int>{32, 33, 34, 35});
+  // Fixed per pair: another router picks the same path.
+  Router again(ecmp);
+  for (int dst = 1; dst < 16; ++dst) CHECK(nodes_on(ecmp, again, 0, dst) == nodes_on(ecmp, spread, 0, dst));
+}
+
+TEST_CASE("ECMP on an even ring sends opposite pairs both ways round") {
+  auto t = build("ring", 8);
+  t.routing = csgd::Routing::ecmp;
+  Router router(t);
+  int via_lower = 0, via_upper = 0;
+  for (int src = 0; src < 8; ++src) {
+    const auto nodes = nodes_on(t, router, src, (src + 4) % 8);
+    CHECK(nodes.size() == 5);  // four hops either way
+    (nodes[1] == (src + 1) % 8 ? via_upper : via_lower) += 1;
+  }
+  CHECK(via_lower > 0);
+  CHECK(via_upper > 0);
 }
 
 TEST_CASE("a host id outside 0..N−1 is refused") {

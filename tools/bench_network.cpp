@@ -4,11 +4,17 @@
 // topologies, and how the cost per round grows with N. All series are measured in ONE run.
 // It prints figures; it asserts nothing about timings (targets are reported, never enforced).
 //
-//   build/tools/bench_network [--rounds R] [--max-n N] [--large R16k]
+//   build/tools/bench_network [--rounds R] [--max-n N] [--large R16k] [--no-simgrid]
 //
 // --large R16k adds the data-centre cases at ~16k hosts, R16k rounds each (10 in the targets): a
-// 32×32×16 3-D torus and a k = 40 fat-tree (16,000 hosts), both with the hierarchical ring over
-// their host grid, reporting wall seconds and the process's peak resident memory.
+// 32×32×16 3-D torus and a k = 40 fat-tree (16,000 hosts, ECMP routing as data-centre switches
+// do), both with the hierarchical ring over their host grid, reporting wall seconds and the
+// process's peak resident memory.
+//
+// Where the build found libsimgrid-dev, the SimGrid cross-check program is built beside this one
+// and run once here (`simgrid_crosscheck --speed`: the flat ring all-reduce on a 16×16 torus in
+// csgd and in SimGrid 3.32, CPU seconds of each, times compared); --no-simgrid skips it. This
+// program itself never links SimGrid.
 //
 // Every case drives make_flow_clock directly: R iterations, each a constant 1 ms step followed by
 // one round of M = 3.4 MB per worker (a ResNet-56-sized fp32 model), default links (α = 5 µs,
@@ -31,10 +37,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -68,6 +76,7 @@ struct Series {
   const char* collective;  // all-reduce only
   std::array<int, 3> dims{};  // topology dims (0: the topology's default for N)
   int k = 0;                  // fat-tree arity (0: default)
+  csgd::Routing routing = csgd::Routing::shortest;
 };
 
 // The ~16k-host cases of --large.
@@ -77,7 +86,7 @@ struct LargeCase {
 };
 constexpr LargeCase kLarge[] = {
     {{"3-D torus 32×32×16", "torus", RoundKind::all_reduce, "auto", {32, 32, 16}}, 16384},
-    {{"fat-tree k=40", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40}, 16000},
+    {{"fat-tree k=40, ECMP", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40, csgd::Routing::ecmp}, 16000},
 };
 
 // Peak resident memory of this process in GiB since the last reset_peak_rss() (Linux: VmHWM).
@@ -117,16 +126,21 @@ struct Options {
   int rounds = kTargetRounds;
   int max_n = 1024;
   int large_rounds = 0;  // --large: rounds of the ~16k-host cases (0: not run)
+  bool simgrid = true;   // run the SimGrid comparison where it was built
 };
 
 Options parse(int argc, char** argv) {
-  constexpr const char* usage = "usage: bench_network [--rounds R] [--max-n N] [--large R16k]";
+  constexpr const char* usage = "usage: bench_network [--rounds R] [--max-n N] [--large R16k] [--no-simgrid]";
   Options o;
   for (int k = 1; k < argc; ++k) {
     const std::string arg = argv[k];
     if (arg == "-h" || arg == "--help") {
       std::puts(usage);
       std::exit(0);
+    }
+    if (arg == "--no-simgrid") {
+      o.simgrid = false;
+      continue;
     }
     if ((arg != "--rounds" && arg != "--max-n" && arg != "--large") || k + 1 == argc) throw std::invalid_argument(usage);
     const std::string text = argv[++k];
@@ -149,6 +163,7 @@ csgd::TimingSpec timing_spec(const Series& s) {
   for (int d : s.dims)
     if (d > 0) spec.network.topology.dims.push_back(d);
   spec.network.topology.k = s.k;
+  spec.network.routing = s.routing;
   return spec;
 }
 
@@ -223,6 +238,33 @@ std::string si(double v) {
   return fmt::format("{:.0f}", v);
 }
 double per_s(std::uint64_t count, double wall_s) { return static_cast<double>(count) / wall_s; }
+
+constexpr double kSimGridTarget = 10;  // csgd's flows per CPU-second ÷ SimGrid's, contended torus
+
+// Runs the SimGrid cross-check's --speed comparison, echoing its lines indented; csgd's flows per
+// CPU-second over SimGrid's, or a sentence saying why there is none.
+std::variant<double, std::string> simgrid_speedup() {
+#ifdef CSGD_SIMGRID_CROSSCHECK
+  const std::string program = CSGD_SIMGRID_CROSSCHECK;
+  if (!std::filesystem::exists(program))
+    return fmt::format("not built yet ({}: `ninja -C build tests/simgrid_crosscheck`)", program);
+  FILE* pipe = ::popen((program + " --speed 2>&1").c_str(), "r");
+  if (!pipe) return "could not start " + program;
+  std::optional<double> ratio;
+  std::array<char, 512> line{};
+  while (std::fgets(line.data(), static_cast<int>(line.size()), pipe)) {
+    fmt::print("    {}", line.data());
+    double r = 0;
+    if (std::sscanf(line.data(), " csgd / SimGrid: %lf", &r) == 1) ratio = r;
+  }
+  const int status = ::pclose(pipe);
+  if (status != 0) return fmt::format("{} --speed failed (status {}): the times disagree or it crashed", program, status);
+  if (!ratio) return program + " --speed printed no ratio";
+  return *ratio;
+#else
+  return std::string("not built: libsimgrid-dev (3.32) was not found when configuring (tools/test installs it)");
+#endif
+}
 
 }  // namespace
 
@@ -324,6 +366,20 @@ int main(int argc, char** argv) try {
                "≥ 5 M){}\n",
                mark(rate >= kContendedTarget), si(rate), busy_note(*c, si(per_s(c->stats.messages, c->cpu_s))));
   }
+  std::string simgrid_cell = "not run (--no-simgrid)";
+  if (opt.simgrid) {
+    fmt::print("  SimGrid on the contended case (simgrid_crosscheck --speed):\n");
+    std::fflush(stdout);
+    const auto speedup = simgrid_speedup();
+    if (const double* r = std::get_if<double>(&speedup)) {
+      simgrid_cell = fmt::format("{:.1f}×", *r);
+      fmt::print("  {} csgd simulates {:.1f}× SimGrid's flows per CPU-second on it (target ≥ {:.0f}×)\n",
+                 mark(*r >= kSimGridTarget), *r, kSimGridTarget);
+    } else {
+      simgrid_cell = std::get<std::string>(speedup);
+      fmt::print("  - SimGrid comparison: {}\n", simgrid_cell);
+    }
+  }
   if (const Case* c = find(1, 1024)) {
     const double s100 = c->per_round() * kTargetRounds;
     torus_cell = fmt::format("{:.1f} s", s100);
@@ -364,8 +420,8 @@ int main(int argc, char** argv) try {
   fmt::print("  program wall: {:.1f} s\n", seconds_since(program_start));
 
   const std::string command = fmt::format(
-      "ninja -C build tools/bench_network && build/tools/bench_network --rounds {} --max-n {}{}", opt.rounds, opt.max_n,
-      opt.large_rounds > 0 ? fmt::format(" --large {}", opt.large_rounds) : "");
+      "ninja -C build tools/bench_network && build/tools/bench_network --rounds {} --max-n {}{}{}", opt.rounds, opt.max_n,
+      opt.large_rounds > 0 ? fmt::format(" --large {}", opt.large_rounds) : "", opt.simgrid ? "" : " --no-simgrid");
   fmt::print("\nMarkdown for the README:\n\n");
   fmt::print("| flow clock, M = 3.4 MB, step 1 ms | N | wall s, {} rounds | per round | events/s | flows/s | flows/round |\n",
              opt.rounds);
@@ -378,6 +434,7 @@ int main(int argc, char** argv) try {
   fmt::print("\n| target | measured | goal |\n|---|---|---|\n");
   fmt::print("| flows/s, 256-host ring all-reduce | {} | ≥ 30 M |\n", flows_cell);
   fmt::print("| flows/s, flat ring on a 16×16 torus (contended) | {} | ≥ 5 M |\n", contended_cell);
+  fmt::print("| flows per CPU-second vs SimGrid 3.32, same contended case | {} | ≥ 10× |\n", simgrid_cell);
   fmt::print("| 100 all-reduce rounds, N = 1024 torus | {} | < 60 s |\n", torus_cell);
   fmt::print("| cost per round vs N² log N | {} | ratio ≤ 1 |\n", growth_cell);
   for (std::size_t k = 0; k < large.size(); ++k)

@@ -27,6 +27,13 @@ struct LinkOverride {
   std::optional<Duplex> duplex;  // unset: keep the default
 };
 
+// How a route is chosen among the shortest ones (in hops). shortest: ties go towards lower node
+// ids, so every pair uses the same path family (on a fat-tree all cross-pod traffic takes the
+// lowest-id core). ecmp: at every hop one of the equal-cost next hops is picked by a hash of
+// (source, destination, node), as equal-cost multi-path switches spread flows — fixed per pair,
+// the same on every run.
+enum class Routing { shortest, ecmp };
+
 // Settings of timing.network.topology.
 struct TopologySpec {
   std::string name = "star";  // a TopologyRegistry entry (csgd/topology_registry.hpp); the keys
@@ -55,6 +62,7 @@ struct PhysicalTopology {
   std::string name;     // e.g. "torus 4×4", "fat-tree k=4: 16 hosts, 20 switches"
   int hosts = 0, nodes = 0;
   std::vector<DirectedLink> links;
+  Routing routing = Routing::shortest;  // how its routers pick among equal shortest paths
 
   int diameter_hops() const;                // longest shortest host-to-host path, in links
   std::optional<int> known_diameter_hops;   // the generator's closed form; else diameter_hops() runs a BFS per host
@@ -71,8 +79,8 @@ std::optional<Graph> host_graph(const PhysicalTopology& topology);
 PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_s, double bandwidth_Bps,
                                 Duplex duplex = Duplex::full);
 
-// Shortest paths in hops (breadth-first search), ties broken towards lower node ids, computed per
-// source on first use and cached.
+// Shortest paths in hops (breadth-first search), ties broken as topology.routing says, computed
+// per (source, destination) on first use and cached.
 class Router {
  public:
   explicit Router(const PhysicalTopology& topology);
@@ -85,10 +93,13 @@ class Router {
   double latency_s(int src_host, int dst_host) { return route(src_host, dst_host).latency_s; }
 
  private:
-  unsigned search(int source, int target, std::vector<int>& parent);
+  unsigned search(int source, int target, std::vector<int>& label);
+  int ecmp_hop(int src_host, int dst_host, int v, const std::function<int(int)>& hops_to);
 
   const PhysicalTopology* topology_;
+  bool ecmp_;
   std::vector<int> adjacency_start_, adjacency_link_;  // outgoing links per node (CSR), by target id
+  std::vector<int> incoming_start_, incoming_link_;    // ecmp: incoming links per node (CSR), by source id
   // The routes a source asked for: a short list scanned in order (hosts mostly talk to a few
   // peers), indexed by a hash map once it grows (a parameter server talks to every host).
   struct Known {
@@ -98,9 +109,11 @@ class Router {
     std::unordered_map<int, int> index;   // dst → entry, once there are many
   };
   Route build_route(int src_host, int dst_host);
-  std::vector<std::vector<int>> parent_link_;  // per source asking for many routes: its whole tree
+  // Per source asking for many routes: its whole search — each node's parent link (shortest) or
+  // hop count (ecmp), −1 where unreachable.
+  std::vector<std::vector<int>> parent_link_;
   std::vector<Known> known_;                   // per source
-  // Searches' scratch: parents and the epoch each node was last seen in.
+  // Searches' scratch: labels (parent link or hop count) and the epoch each node was last seen in.
   std::vector<int> scratch_parent_, queue_;
   std::vector<unsigned> scratch_seen_;
   unsigned scratch_epoch_ = 0;

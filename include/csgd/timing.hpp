@@ -63,6 +63,7 @@ struct NetworkSpec {
   // rtt-weighted's and lv08's TCP window γ, and every link's default duplex.
   FlowSharing sharing;
   Duplex duplex = Duplex::full;
+  Routing routing = Routing::shortest;  // flow model only: ties among shortest paths (network.hpp)
   // What a framework adds to an all-reduce round (both models; neighbour exchanges are one
   // operation without staging): per-tensor/bucket collectives, a fixed software cost per
   // collective operation, and device↔host copies of the payload before and after the round.

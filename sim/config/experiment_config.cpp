@@ -206,10 +206,12 @@ void read_timing(Section t, TimingSpec& spec, double bytes_per_param, const std:
       spec.network.sharing.tcp_window_bytes = *window;
     }
     spec.network.duplex = choose<Duplex>(n, "duplex", "full", {{"full", Duplex::full}, {"half", Duplex::half}});
+    spec.network.routing =
+        choose<Routing>(n, "routing", "shortest", {{"shortest", Routing::shortest}, {"ecmp", Routing::ecmp}});
   } else {
     // The analytic model prices a ring all-reduce (Algorithm 1) or a neighbour exchange
     // (Algorithm 2) over direct links: a collective or a topology would be silently ignored.
-    for (const char* key : {"collective", "servers", "topology", "sharing", "tcp_window", "duplex"})
+    for (const char* key : {"collective", "servers", "topology", "sharing", "tcp_window", "duplex", "routing"})
       if (n.has(key))
         n.fail(key, fmt::format("applies only to model: flow (the {} model prices a ring all-reduce or a "
                                 "neighbour exchange on direct links)", spec.network.model));

@@ -3,8 +3,14 @@
 // stops as soon as it reaches the destination (BFS fixes a node's parent when it first sees it, so
 // the path equals the full tree's), which keeps neighbour traffic cheap at 16k hosts; a source
 // that asks for many destinations (a parameter server) gets its whole tree kept instead.
+// ECMP: the search records hop counts instead of parents, and the path is walked back from the
+// destination, each node picking among its predecessors one hop nearer the source by a hash of
+// (source, destination, node). When the search reaches the destination at hop d, every node at
+// hop < d is already labelled, so the stopped search and the whole tree give the same path.
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -20,25 +26,32 @@ struct Adjacency {
   std::vector<int> start, link;
 };
 
-Adjacency outgoing(const PhysicalTopology& t) {
+// Links grouped by their `from` node (outgoing) or `to` node (incoming), each group sorted by the
+// node at the other end.
+Adjacency adjacency(const PhysicalTopology& t, bool incoming) {
+  const auto at = [&t, incoming](int e) { return incoming ? t.links[static_cast<std::size_t>(e)].to : t.links[static_cast<std::size_t>(e)].from; };
+  const auto other = [&t, incoming](int e) { return incoming ? t.links[static_cast<std::size_t>(e)].from : t.links[static_cast<std::size_t>(e)].to; };
   Adjacency adj;
   adj.start.assign(static_cast<std::size_t>(t.nodes) + 1, 0);
-  for (const DirectedLink& l : t.links) ++adj.start[static_cast<std::size_t>(l.from) + 1];
+  for (std::size_t e = 0; e < t.links.size(); ++e) ++adj.start[static_cast<std::size_t>(at(static_cast<int>(e))) + 1];
   for (std::size_t v = 0; v < static_cast<std::size_t>(t.nodes); ++v) adj.start[v + 1] += adj.start[v];
   adj.link.resize(t.links.size());
   std::vector<int> fill(adj.start.begin(), adj.start.end() - 1);
   for (std::size_t e = 0; e < t.links.size(); ++e)
-    adj.link[static_cast<std::size_t>(fill[static_cast<std::size_t>(t.links[e].from)]++)] = static_cast<int>(e);
-  const auto by_target = [&t](int a, int b) {
-    const auto& la = t.links[static_cast<std::size_t>(a)];
-    const auto& lb = t.links[static_cast<std::size_t>(b)];
-    return la.to != lb.to ? la.to < lb.to : a < b;
-  };
+    adj.link[static_cast<std::size_t>(fill[static_cast<std::size_t>(at(static_cast<int>(e)))]++)] = static_cast<int>(e);
+  const auto by_other = [&other](int a, int b) { return other(a) != other(b) ? other(a) < other(b) : a < b; };
   for (std::size_t v = 0; v < static_cast<std::size_t>(t.nodes); ++v) {
     const auto first = adj.link.begin() + adj.start[v], last = adj.link.begin() + adj.start[v + 1];
-    if (!std::is_sorted(first, last, by_target)) std::sort(first, last, by_target);  // generators mostly list them sorted
+    if (!std::is_sorted(first, last, by_other)) std::sort(first, last, by_other);  // generators mostly list them sorted
   }
   return adj;
+}
+
+// SplitMix64's finaliser: a well-mixed, platform-independent hash of a 64-bit key.
+std::uint64_t mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 // Sources asking for more destinations than this keep their whole BFS tree (nodes ints each).
@@ -53,19 +66,25 @@ void check_host(const PhysicalTopology& t, int host) {
 
 Router::Router(const PhysicalTopology& topology)
     : topology_(&topology),
+      ecmp_(topology.routing == Routing::ecmp),
       parent_link_(static_cast<std::size_t>(topology.hosts)),
       known_(static_cast<std::size_t>(topology.hosts)) {
-  Adjacency adj = outgoing(topology);
-  adjacency_start_ = std::move(adj.start);
-  adjacency_link_ = std::move(adj.link);
+  Adjacency out = adjacency(topology, false);
+  adjacency_start_ = std::move(out.start);
+  adjacency_link_ = std::move(out.link);
+  if (ecmp_) {
+    Adjacency in = adjacency(topology, true);
+    incoming_start_ = std::move(in.start);
+    incoming_link_ = std::move(in.link);
+  }
 }
 
-// Breadth-first from `source` into parent (the directed link by which each node was first
-// reached; valid where scratch_seen_ == the epoch returned), stopping once `target` is reached
-// (−1: the whole tree).
-unsigned Router::search(int source, int target, std::vector<int>& parent) {
+// Breadth-first from `source` into label: the directed link by which each node was first reached
+// (shortest) or its hop count (ecmp); valid where scratch_seen_ == the epoch returned. Stops once
+// `target` is reached (−1: the whole tree).
+unsigned Router::search(int source, int target, std::vector<int>& label) {
   const auto& links = topology_->links;
-  scratch_seen_.resize(parent.size(), 0);
+  scratch_seen_.resize(label.size(), 0);
   if (++scratch_epoch_ == 0) {  // wrapped: forget every old mark
     std::fill(scratch_seen_.begin(), scratch_seen_.end(), 0u);
     scratch_epoch_ = 1;
@@ -74,6 +93,7 @@ unsigned Router::search(int source, int target, std::vector<int>& parent) {
   auto& seen = scratch_seen_;
   queue_.assign(1, source);
   seen[static_cast<std::size_t>(source)] = epoch;
+  if (ecmp_) label[static_cast<std::size_t>(source)] = 0;
   for (std::size_t head = 0; head < queue_.size(); ++head) {
     const auto u = static_cast<std::size_t>(queue_[head]);
     for (int i = adjacency_start_[u]; i < adjacency_start_[u + 1]; ++i) {
@@ -81,7 +101,7 @@ unsigned Router::search(int source, int target, std::vector<int>& parent) {
       const int v = links[static_cast<std::size_t>(e)].to;
       if (seen[static_cast<std::size_t>(v)] == epoch) continue;
       seen[static_cast<std::size_t>(v)] = epoch;
-      parent[static_cast<std::size_t>(v)] = e;
+      label[static_cast<std::size_t>(v)] = ecmp_ ? label[u] + 1 : e;
       if (v == target) return epoch;
       queue_.push_back(v);
     }
@@ -104,6 +124,22 @@ Router::Route Router::route(int src_host, int dst_host) {
   return build_route(src_host, dst_host);
 }
 
+// ECMP: the link into v from one of its predecessors one hop nearer the source (hops_to gives a
+// node's hop count, −1 if unreached), picked by a hash of (source, destination, v).
+int Router::ecmp_hop(int src_host, int dst_host, int v, const std::function<int(int)>& hops_to) {
+  const int want = hops_to(v) - 1;
+  const auto u = static_cast<std::size_t>(v);
+  const auto nearer = [&](int e) { return hops_to(topology_->links[static_cast<std::size_t>(e)].from) == want; };
+  int count = 0;
+  for (int i = incoming_start_[u]; i < incoming_start_[u + 1]; ++i) count += nearer(incoming_link_[static_cast<std::size_t>(i)]);
+  const std::uint64_t pair = static_cast<std::uint64_t>(src_host) << 32 | static_cast<std::uint32_t>(dst_host);
+  auto pick = static_cast<int>(mix(mix(pair) ^ static_cast<std::uint64_t>(v)) % static_cast<std::uint64_t>(count));
+  for (int i = incoming_start_[u];; ++i) {
+    const int e = incoming_link_[static_cast<std::size_t>(i)];
+    if (nearer(e) && pick-- == 0) return e;
+  }
+}
+
 Router::Route Router::build_route(int src_host, int dst_host) {
   const auto s = static_cast<std::size_t>(src_host);
   Known& known = known_[s];
@@ -119,9 +155,13 @@ Router::Route Router::build_route(int src_host, int dst_host) {
     scratch_parent_.resize(nodes);
     epoch = search(src_host, dst_host, scratch_parent_);
   }
-  for (int v = dst_host; v != src_host;) {
+  // The label of node v in this search, −1 where it was not reached.
+  const auto label = [&](int v) {
     const auto i = static_cast<std::size_t>(v);
-    const int e = !tree.empty() ? tree[i] : scratch_seen_[i] == epoch ? scratch_parent_[i] : -1;
+    return !tree.empty() ? tree[i] : scratch_seen_[i] == epoch ? scratch_parent_[i] : -1;
+  };
+  for (int v = dst_host; v != src_host;) {
+    const int e = label(v) < 0 ? -1 : ecmp_ ? ecmp_hop(src_host, dst_host, v, label) : label(v);
     if (e < 0) {
       throw std::logic_error("Router: host " + std::to_string(dst_host) + " cannot be reached from host " +
                              std::to_string(src_host));

@@ -19,6 +19,7 @@ PhysicalTopology build_cluster_topology(const NetworkSpec& network, int N) {
   } catch (const ValidationError& e) {
     throw ValidationError("network.topology." + e.field(), e.what());
   }
+  t.routing = network.routing;
   if (t.hosts != N)
     throw ValidationError("network.topology", fmt::format("the {} has {} hosts for {} workers", t.name, t.hosts, N));
   return t;

@@ -104,6 +104,7 @@ class FlowClock final : public ClusterClock {
       sharing += fmt::format(", {} sharing (TCP window {})", to_string(network_spec_.sharing.model),
                              format_bytes(network_spec_.sharing.tcp_window_bytes));
     if (network_spec_.duplex == Duplex::half) sharing += ", half-duplex links";
+    if (network_spec_.routing == Routing::ecmp) sharing += ", ECMP routing";
     sharing += describe_framing(network_spec_);
     return fmt::format("flow: {}, {}, α = {}, B = {}{}; compute: {}", topology_->name, comm,
                        format_duration(network_spec_.latency_s), format_bandwidth(network_spec_.bandwidth_Bps),
