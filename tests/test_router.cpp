@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -181,6 +182,58 @@ TEST_CASE("ECMP on an even ring sends opposite pairs both ways round") {
   }
   CHECK(via_lower > 0);
   CHECK(via_upper > 0);
+}
+
+// The router's rule, written plainly: a breadth-first search from the source host, neighbours in
+// ascending node id, the path through each node's first-seen parent.
+std::vector<int> reference_path(const PhysicalTopology& t, int src, int dst) {
+  const auto nodes = static_cast<std::size_t>(t.nodes);
+  std::vector<std::vector<int>> out(nodes);
+  for (std::size_t e = 0; e < t.links.size(); ++e) out[static_cast<std::size_t>(t.links[e].from)].push_back(static_cast<int>(e));
+  for (auto& links : out)
+    std::sort(links.begin(), links.end(), [&t](int a, int b) {
+      return t.links[static_cast<std::size_t>(a)].to < t.links[static_cast<std::size_t>(b)].to;
+    });
+  std::vector<int> parent(nodes, -2);
+  parent[static_cast<std::size_t>(src)] = -1;
+  std::vector<int> queue{src};
+  for (std::size_t head = 0; head < queue.size(); ++head)
+    for (int e : out[static_cast<std::size_t>(queue[head])]) {
+      const int v = t.links[static_cast<std::size_t>(e)].to;
+      if (parent[static_cast<std::size_t>(v)] != -2) continue;
+      parent[static_cast<std::size_t>(v)] = e;
+      queue.push_back(v);
+    }
+  std::vector<int> path;
+  for (int v = dst; v != src; v = t.links[static_cast<std::size_t>(path.back())].from) path.push_back(parent[static_cast<std::size_t>(v)]);
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+TEST_CASE("hosts behind one switch share its search and still get the plain search's paths") {
+  // Fat-tree and leaf-spine hosts have a single link, so the router searches from their switch;
+  // a line's end hosts have one link to another host. Many destinations per source make the
+  // switches keep whole trees; both ways must give the plain rule's path.
+  TopologySpec fat;
+  fat.name = "fat-tree";
+  fat.k = 4;
+  TopologySpec spine;
+  spine.name = "leaf-spine";
+  TopologySpec line;
+  line.name = "line";
+  for (const auto& [spec, N] : {std::pair{fat, 16}, std::pair{spine, 24}, std::pair{line, 6}}) {
+    CAPTURE(spec.name);
+    const PhysicalTopology t = csgd::build_topology(spec, N, 1e-6, 1e9);
+    Router router(t);
+    for (int src = 0; src < N; ++src)
+      for (int dst = 0; dst < N; ++dst) {
+        const auto p = router.path(src, dst);
+        CHECK(std::vector<int>(p.begin(), p.end()) == (src == dst ? std::vector<int>{} : reference_path(t, src, dst)));
+      }
+    // Asked again, from the cache: the same links, at the same address.
+    CHECK(router.path(1, 2).data() == router.path(1, 2).data());
+    CHECK(router.latency_s(0, N - 1) == Approx(1e-6 * static_cast<double>(router.path(0, N - 1).size())));
+  }
 }
 
 TEST_CASE("a host id outside 0..N−1 is refused") {

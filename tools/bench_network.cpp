@@ -7,9 +7,9 @@
 //   build/tools/bench_network [--rounds R] [--max-n N] [--large R16k] [--no-simgrid]
 //
 // --large R16k adds the data-centre cases at ~16k hosts, R16k rounds each (10 in the targets): a
-// 32×32×16 3-D torus and a k = 40 fat-tree (16,000 hosts, ECMP routing as data-centre switches
-// do), both with the hierarchical ring over their host grid, reporting wall seconds and the
-// process's peak resident memory.
+// 32×32×16 3-D torus and a k = 40 fat-tree (16,000 hosts) routed both ways (lowest-id shortest
+// paths, and ECMP as data-centre switches do), all with the hierarchical ring over their host
+// grid, reporting wall seconds and the process's peak resident memory.
 //
 // Where the build found libsimgrid-dev, the SimGrid cross-check program is built beside this one
 // and run once here (`simgrid_crosscheck --speed`: the flat ring all-reduce on a 16×16 torus in
@@ -86,6 +86,7 @@ struct LargeCase {
 };
 constexpr LargeCase kLarge[] = {
     {{"3-D torus 32×32×16", "torus", RoundKind::all_reduce, "auto", {32, 32, 16}}, 16384},
+    {{"fat-tree k=40", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40}, 16000},
     {{"fat-tree k=40, ECMP", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40, csgd::Routing::ecmp}, 16000},
 };
 

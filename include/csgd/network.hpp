@@ -84,6 +84,8 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
 class Router {
  public:
   explicit Router(const PhysicalTopology& topology);
+  Router(const Router&) = delete;  // routes point into its storage
+  Router& operator=(const Router&) = delete;
   struct Route {
     std::span<const int> links;  // directed link ids, src → dst; valid as long as the router
     double latency_s = 0;        // Σ latency along them
@@ -93,28 +95,43 @@ class Router {
   double latency_s(int src_host, int dst_host) { return route(src_host, dst_host).latency_s; }
 
  private:
+  struct Entry {  // a route a source asked for
+    int dst = -1, length = 0;
+    const int* links = nullptr;  // in blocks_
+    double latency_s = 0;
+  };
+  struct Overflow {  // a source's routes beyond the first two, indexed once there are many
+    std::vector<Entry> entries;
+    std::unordered_map<int, int> index;  // dst → entry
+  };
+  // The routes a source asked for: the first two in place (hosts mostly talk to one or two
+  // peers, and a lookup then reads one cache line), the rest in a list, hashed once it grows (a
+  // parameter server talks to every host).
+  struct Known {
+    Entry first[2];
+    int count = 0;
+    std::unique_ptr<Overflow> more;
+  };
+
+  Route build_route(int src_host, int dst_host);
   unsigned search(int source, int target, std::vector<int>& label);
   int ecmp_hop(int src_host, int dst_host, int v, const std::function<int(int)>& hops_to);
+  const int* store(std::span<const int> links);  // a stable copy in blocks_
 
   const PhysicalTopology* topology_;
   bool ecmp_;
   std::vector<int> adjacency_start_, adjacency_link_;  // outgoing links per node (CSR), by target id
   std::vector<int> incoming_start_, incoming_link_;    // ecmp: incoming links per node (CSR), by source id
-  // The routes a source asked for: a short list scanned in order (hosts mostly talk to a few
-  // peers), indexed by a hash map once it grows (a parameter server talks to every host).
-  struct Known {
-    std::vector<int> dst;
-    std::vector<std::vector<int>> links;  // by entry; moving the outer vector keeps inner buffers
-    std::vector<double> latency_s;
-    std::unordered_map<int, int> index;   // dst → entry, once there are many
-  };
-  Route build_route(int src_host, int dst_host);
-  // Per source asking for many routes: its whole search — each node's parent link (shortest) or
-  // hop count (ecmp), −1 where unreachable.
-  std::vector<std::vector<int>> parent_link_;
-  std::vector<Known> known_;                   // per source
+  std::vector<Known> known_;                           // per source host
+  // Per node that searches start from (a source host, or the one neighbour of a host with a
+  // single link): how many destinations it was asked for, and once that is many, its whole
+  // search — each node's parent link (shortest) or hop count (ecmp), −1 where unreachable.
+  std::vector<int> asked_;
+  std::vector<std::vector<int>> tree_;
+  std::vector<std::unique_ptr<int[]>> blocks_;  // route storage, never moved
+  std::size_t block_left_ = 0;
   // Searches' scratch: labels (parent link or hop count) and the epoch each node was last seen in.
-  std::vector<int> scratch_parent_, queue_;
+  std::vector<int> scratch_parent_, queue_, path_;
   std::vector<unsigned> scratch_seen_;
   unsigned scratch_epoch_ = 0;
 };

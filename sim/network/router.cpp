@@ -67,8 +67,9 @@ void check_host(const PhysicalTopology& t, int host) {
 Router::Router(const PhysicalTopology& topology)
     : topology_(&topology),
       ecmp_(topology.routing == Routing::ecmp),
-      parent_link_(static_cast<std::size_t>(topology.hosts)),
-      known_(static_cast<std::size_t>(topology.hosts)) {
+      known_(static_cast<std::size_t>(topology.hosts)),
+      asked_(static_cast<std::size_t>(topology.nodes), 0),
+      tree_(static_cast<std::size_t>(topology.nodes)) {
   Adjacency out = adjacency(topology, false);
   adjacency_start_ = std::move(out.start);
   adjacency_link_ = std::move(out.link);
@@ -114,14 +115,31 @@ Router::Route Router::route(int src_host, int dst_host) {
   check_host(*topology_, dst_host);
   if (src_host == dst_host) return {};
   const Known& k = known_[static_cast<std::size_t>(src_host)];
-  if (k.index.empty()) {
-    for (std::size_t i = 0; i < k.dst.size(); ++i)
-      if (k.dst[i] == dst_host) return {k.links[i], k.latency_s[i]};
-  } else if (const auto it = k.index.find(dst_host); it != k.index.end()) {
-    const auto i = static_cast<std::size_t>(it->second);
-    return {k.links[i], k.latency_s[i]};
+  const auto found = [](const Entry& e) { return Route{{e.links, static_cast<std::size_t>(e.length)}, e.latency_s}; };
+  for (int i = 0; i < std::min(k.count, 2); ++i)
+    if (k.first[i].dst == dst_host) return found(k.first[i]);
+  if (k.more) {
+    if (k.more->index.empty()) {
+      for (const Entry& e : k.more->entries)
+        if (e.dst == dst_host) return found(e);
+    } else if (const auto it = k.more->index.find(dst_host); it != k.more->index.end()) {
+      return found(k.more->entries[static_cast<std::size_t>(it->second)]);
+    }
   }
   return build_route(src_host, dst_host);
+}
+
+const int* Router::store(std::span<const int> links) {
+  constexpr std::size_t kBlock = 1 << 16;  // ints
+  if (links.size() > block_left_) {
+    const std::size_t size = std::max(kBlock, links.size());
+    blocks_.push_back(std::make_unique<int[]>(size));
+    block_left_ = size;
+  }
+  int* at = blocks_.back().get() + (links.size() > kBlock ? 0 : kBlock - block_left_);
+  block_left_ -= links.size();
+  std::copy(links.begin(), links.end(), at);
+  return at;
 }
 
 // ECMP: the link into v from one of its predecessors one hop nearer the source (hops_to gives a
@@ -140,47 +158,67 @@ int Router::ecmp_hop(int src_host, int dst_host, int v, const std::function<int(
   }
 }
 
+// A host with a single link reaches everything through its one neighbour, and a search from the
+// host finds every other node in the order a search from that neighbour does (the host itself
+// leads nowhere else), with one hop more: so its routes are that link followed by the
+// neighbour's path, and the hosts behind one switch share the switch's search.
 Router::Route Router::build_route(int src_host, int dst_host) {
+  const auto& links = topology_->links;
   const auto s = static_cast<std::size_t>(src_host);
-  Known& known = known_[s];
-  std::vector<int> path;
-  const auto nodes = static_cast<std::size_t>(topology_->nodes);
-  auto& tree = parent_link_[s];
-  if (tree.empty() && known.dst.size() >= kDestinationsBeforeTree) {
-    tree.assign(nodes, -1);  // −1: not reachable
-    search(src_host, -1, tree);
+  int from = src_host, first_link = -1;
+  if (adjacency_start_[s + 1] - adjacency_start_[s] == 1) {
+    first_link = adjacency_link_[static_cast<std::size_t>(adjacency_start_[s])];
+    from = links[static_cast<std::size_t>(first_link)].to;
   }
-  unsigned epoch = 0;  // with a kept tree: unused
-  if (tree.empty()) {
-    scratch_parent_.resize(nodes);
-    epoch = search(src_host, dst_host, scratch_parent_);
-  }
-  // The label of node v in this search, −1 where it was not reached.
-  const auto label = [&](int v) {
-    const auto i = static_cast<std::size_t>(v);
-    return !tree.empty() ? tree[i] : scratch_seen_[i] == epoch ? scratch_parent_[i] : -1;
-  };
-  for (int v = dst_host; v != src_host;) {
-    const int e = label(v) < 0 ? -1 : ecmp_ ? ecmp_hop(src_host, dst_host, v, label) : label(v);
-    if (e < 0) {
-      throw std::logic_error("Router: host " + std::to_string(dst_host) + " cannot be reached from host " +
-                             std::to_string(src_host));
+  path_.clear();
+  if (from != dst_host) {
+    const auto f = static_cast<std::size_t>(from);
+    const auto nodes = static_cast<std::size_t>(topology_->nodes);
+    auto& tree = tree_[f];
+    if (tree.empty() && ++asked_[f] > static_cast<int>(kDestinationsBeforeTree)) {
+      tree.assign(nodes, -1);  // −1: not reachable
+      search(from, -1, tree);
     }
-    path.push_back(e);
-    v = topology_->links[static_cast<std::size_t>(e)].from;
+    unsigned epoch = 0;  // with a kept tree: unused
+    if (tree.empty()) {
+      scratch_parent_.resize(nodes);
+      epoch = search(from, dst_host, scratch_parent_);
+    }
+    // The label of node v in this search, −1 where it was not reached.
+    const auto label = [&](int v) {
+      const auto i = static_cast<std::size_t>(v);
+      return !tree.empty() ? tree[i] : scratch_seen_[i] == epoch ? scratch_parent_[i] : -1;
+    };
+    for (int v = dst_host; v != from;) {
+      const int e = label(v) < 0 ? -1 : ecmp_ ? ecmp_hop(src_host, dst_host, v, label) : label(v);
+      if (e < 0) {
+        throw std::logic_error("Router: host " + std::to_string(dst_host) + " cannot be reached from host " +
+                               std::to_string(src_host));
+      }
+      path_.push_back(e);
+      v = links[static_cast<std::size_t>(e)].from;
+    }
   }
-  std::reverse(path.begin(), path.end());
+  if (first_link >= 0) path_.push_back(first_link);
+  std::reverse(path_.begin(), path_.end());
   double latency = 0;
-  for (int e : path) latency += topology_->links[static_cast<std::size_t>(e)].latency_s;
-  known.dst.push_back(dst_host);
-  known.links.push_back(std::move(path));
-  known.latency_s.push_back(latency);
-  const int entry = static_cast<int>(known.dst.size()) - 1;
-  if (known.dst.size() == kDestinationsBeforeTree + 1)
-    for (int i = 0; i <= entry; ++i) known.index.emplace(known.dst[static_cast<std::size_t>(i)], i);
-  else if (!known.index.empty())
-    known.index.emplace(dst_host, entry);
-  return {known.links.back(), latency};
+  for (int e : path_) latency += links[static_cast<std::size_t>(e)].latency_s;
+  const Entry entry{dst_host, static_cast<int>(path_.size()), store(path_), latency};
+  Known& known = known_[s];
+  if (known.count < 2) {
+    known.first[known.count] = entry;
+  } else {
+    if (!known.more) known.more = std::make_unique<Overflow>();
+    auto& more = *known.more;
+    more.entries.push_back(entry);
+    const int at = static_cast<int>(more.entries.size()) - 1;
+    if (more.entries.size() == kDestinationsBeforeTree + 1)
+      for (int i = 0; i <= at; ++i) more.index.emplace(more.entries[static_cast<std::size_t>(i)].dst, i);
+    else if (!more.index.empty())
+      more.index.emplace(dst_host, at);
+  }
+  ++known.count;
+  return {{entry.links, path_.size()}, latency};
 }
 
 }  // namespace csgd
