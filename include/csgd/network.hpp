@@ -95,20 +95,20 @@ class Router {
   double latency_s(int src_host, int dst_host) { return route(src_host, dst_host).latency_s; }
 
  private:
-  struct Entry {  // a route a source asked for
+  struct Entry {  // a route a source asked for: 16 bytes, so that three fit beside the count
     int dst = -1, length = 0;
-    const int* links = nullptr;  // in blocks_
-    double latency_s = 0;
+    const int* links = nullptr;  // in blocks_, right after the route's latency (stored as two ints)
   };
-  struct Overflow {  // a source's routes beyond the first two, indexed once there are many
+  struct Overflow {  // a source's routes beyond the first few, indexed once there are many
     std::vector<Entry> entries;
     std::unordered_map<int, int> index;  // dst → entry
   };
-  // The routes a source asked for: the first two in place (hosts mostly talk to one or two
-  // peers, and a lookup then reads one cache line), the rest in a list, hashed once it grows (a
-  // parameter server talks to every host).
+  // The routes a source asked for: the first three in place (hosts mostly talk to a few peers —
+  // one per dimension in a hierarchical ring — and a lookup then reads one cache line), the rest
+  // in a list, hashed once it grows (a parameter server talks to every host).
+  static constexpr int kInPlace = 3;
   struct Known {
-    Entry first[2];
+    Entry first[kInPlace];
     int count = 0;
     std::unique_ptr<Overflow> more;
   };
@@ -116,7 +116,8 @@ class Router {
   Route build_route(int src_host, int dst_host);
   unsigned search(int source, int target, std::vector<int>& label);
   int ecmp_hop(int src_host, int dst_host, int v, const std::function<int(int)>& hops_to);
-  const int* store(std::span<const int> links);  // a stable copy in blocks_
+  const int* store(std::span<const int> links, double latency_s);  // a stable copy in blocks_
+  static Route stored(const Entry& e);
 
   const PhysicalTopology* topology_;
   bool ecmp_;

@@ -33,8 +33,18 @@ class LinkFlows {
   struct Entry {
     int flow, hop;  // the flow, and which link of its route this list is
   };
-  std::vector<std::vector<Entry>> on_;        // per link: its flows, unordered
-  std::vector<std::vector<int>> where_;       // per flow, per hop: its index in that link's list
+  std::vector<std::vector<Entry>> on_;  // per link: its flows, unordered
+  // Per flow, per hop: its index in that link's list, in a segment of one shared array (no
+  // allocation or header to chase per flow). A flow id keeps its segment for later flows of
+  // that id; a longer route gets a segment twice as large at the end, so the array stays
+  // within twice the longest routes the ids ever carried.
+  struct Where {
+    std::uint32_t offset = 0;
+    int capacity = 0;
+    int hops = -1;  // −1: not added
+  };
+  std::vector<Where> where_;
+  std::vector<int> where_pool_;
   std::vector<std::uint32_t> link_seen_, flow_seen_;  // epoch of the last search that reached it
   std::uint32_t epoch_ = 0;
   std::vector<int> queue_, found_;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <stdexcept>
@@ -115,31 +116,40 @@ Router::Route Router::route(int src_host, int dst_host) {
   check_host(*topology_, dst_host);
   if (src_host == dst_host) return {};
   const Known& k = known_[static_cast<std::size_t>(src_host)];
-  const auto found = [](const Entry& e) { return Route{{e.links, static_cast<std::size_t>(e.length)}, e.latency_s}; };
-  for (int i = 0; i < std::min(k.count, 2); ++i)
-    if (k.first[i].dst == dst_host) return found(k.first[i]);
+  for (int i = 0; i < std::min(k.count, kInPlace); ++i)
+    if (k.first[i].dst == dst_host) return stored(k.first[i]);
   if (k.more) {
     if (k.more->index.empty()) {
       for (const Entry& e : k.more->entries)
-        if (e.dst == dst_host) return found(e);
+        if (e.dst == dst_host) return stored(e);
     } else if (const auto it = k.more->index.find(dst_host); it != k.more->index.end()) {
-      return found(k.more->entries[static_cast<std::size_t>(it->second)]);
+      return stored(k.more->entries[static_cast<std::size_t>(it->second)]);
     }
   }
   return build_route(src_host, dst_host);
 }
 
-const int* Router::store(std::span<const int> links) {
+Router::Route Router::stored(const Entry& e) {
+  double latency;
+  std::memcpy(&latency, e.links - 2, sizeof latency);
+  return {{e.links, static_cast<std::size_t>(e.length)}, latency};
+}
+
+// Latency then links, in blocks that never move (routes handed out point into them).
+const int* Router::store(std::span<const int> links, double latency_s) {
+  static_assert(sizeof(double) == 2 * sizeof(int));
   constexpr std::size_t kBlock = 1 << 16;  // ints
-  if (links.size() > block_left_) {
-    const std::size_t size = std::max(kBlock, links.size());
+  const std::size_t need = 2 + links.size();
+  if (need > block_left_) {
+    const std::size_t size = std::max(kBlock, need);
     blocks_.push_back(std::make_unique<int[]>(size));
     block_left_ = size;
   }
-  int* at = blocks_.back().get() + (links.size() > kBlock ? 0 : kBlock - block_left_);
-  block_left_ -= links.size();
-  std::copy(links.begin(), links.end(), at);
-  return at;
+  int* at = blocks_.back().get() + (need > kBlock ? 0 : kBlock - block_left_);
+  block_left_ -= need;
+  std::memcpy(at, &latency_s, sizeof latency_s);
+  std::copy(links.begin(), links.end(), at + 2);
+  return at + 2;
 }
 
 // ECMP: the link into v from one of its predecessors one hop nearer the source (hops_to gives a
@@ -203,9 +213,9 @@ Router::Route Router::build_route(int src_host, int dst_host) {
   std::reverse(path_.begin(), path_.end());
   double latency = 0;
   for (int e : path_) latency += links[static_cast<std::size_t>(e)].latency_s;
-  const Entry entry{dst_host, static_cast<int>(path_.size()), store(path_), latency};
+  const Entry entry{dst_host, static_cast<int>(path_.size()), store(path_, latency)};
   Known& known = known_[s];
-  if (known.count < 2) {
+  if (known.count < kInPlace) {
     known.first[known.count] = entry;
   } else {
     if (!known.more) known.more = std::make_unique<Overflow>();
