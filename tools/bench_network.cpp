@@ -400,8 +400,12 @@ int main(int argc, char** argv) try {
   }
 
   // The data-centre cases, last: each on a fresh clock, its peak memory measured alone.
-  std::vector<std::pair<const LargeCase*, Case>> large;
-  std::vector<double> large_gib;
+  struct LargeResult {
+    const LargeCase* large;
+    Case c;
+    double peak_gib;
+  };
+  std::vector<LargeResult> large;
   if (opt.large_rounds > 0) fmt::print("\n~16k hosts, {} all-reduce rounds each (--large)\n", opt.large_rounds);
   for (const LargeCase& lc : kLarge) {
     if (opt.large_rounds == 0) break;
@@ -415,8 +419,7 @@ int main(int argc, char** argv) try {
                mark(ok), lc.series.name, lc.N, total_s, c.per_round(), c.first_s, gib, si(per_s(c.stats.messages, c.wall_s)),
                static_cast<double>(c.stats.messages) / c.rounds, c.describe,
                busy_note(c, fmt::format("{:.1f} s", c.cpu_s)));
-    large.emplace_back(&lc, c);
-    large_gib.push_back(gib);
+    large.push_back({&lc, c, gib});
   }
   fmt::print("  program wall: {:.1f} s\n", seconds_since(program_start));
 
@@ -438,10 +441,9 @@ int main(int argc, char** argv) try {
   fmt::print("| flows per CPU-second vs SimGrid 3.32, same contended case | {} | ≥ 10× |\n", simgrid_cell);
   fmt::print("| 100 all-reduce rounds, N = 1024 torus | {} | < 60 s |\n", torus_cell);
   fmt::print("| cost per round vs N² log N | {} | ratio ≤ 1 |\n", growth_cell);
-  for (std::size_t k = 0; k < large.size(); ++k)
-    fmt::print("| {} rounds, {} (N = {}) | {:.1f} s, {:.2f} GiB | 10 rounds < 60 s, < 8 GiB |\n",
-               large[k].second.rounds, large[k].first->series.name, large[k].first->N,
-               large[k].second.wall_s + large[k].second.setup_s, large_gib[k]);
+  for (const LargeResult& r : large)
+    fmt::print("| {} rounds, {} (N = {}) | {:.1f} s, {:.2f} GiB | 10 rounds < 60 s, < 8 GiB |\n", r.c.rounds,
+               r.large->series.name, r.large->N, r.c.wall_s + r.c.setup_s, r.peak_gib);
   fmt::print("\nReproduce: `{}`\n", command);
   return 0;
 } catch (const std::exception& e) {

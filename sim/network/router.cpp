@@ -1,8 +1,9 @@
 // Shortest-hop routing: breadth-first search from the source, neighbours visited in ascending node
 // id so that equal-length paths resolve towards lower ids, the same way on every run. A search
 // stops as soon as it reaches the destination (BFS fixes a node's parent when it first sees it, so
-// the path equals the full tree's), which keeps neighbour traffic cheap at 16k hosts; a source
-// that asks for many destinations (a parameter server) gets its whole tree kept instead.
+// the path equals the full tree's), which keeps neighbour traffic cheap at 16k hosts; a search
+// start asked for many destinations (a parameter server; the switch behind many single-link
+// hosts, below) keeps its whole tree instead.
 // ECMP: the search records hop counts instead of parents, and the path is walked back from the
 // destination, each node picking among its predecessors one hop nearer the source by a hash of
 // (source, destination, node). When the search reaches the destination at hop d, every node at
@@ -55,8 +56,10 @@ std::uint64_t mix(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
-// Sources asking for more destinations than this keep their whole BFS tree (nodes ints each).
-constexpr std::size_t kDestinationsBeforeTree = 8;
+// Search starts asked for more destinations than this keep their whole BFS tree (nodes ints each).
+constexpr int kDestinationsBeforeTree = 8;
+// A source's routes beyond its first few are scanned up to this many, hashed beyond.
+constexpr std::size_t kScannedRoutes = 8;
 
 void check_host(const PhysicalTopology& t, int host) {
   if (host < 0 || host >= t.hosts)
@@ -185,7 +188,7 @@ Router::Route Router::build_route(int src_host, int dst_host) {
     const auto f = static_cast<std::size_t>(from);
     const auto nodes = static_cast<std::size_t>(topology_->nodes);
     auto& tree = tree_[f];
-    if (tree.empty() && ++asked_[f] > static_cast<int>(kDestinationsBeforeTree)) {
+    if (tree.empty() && ++asked_[f] > kDestinationsBeforeTree) {
       tree.assign(nodes, -1);  // −1: not reachable
       search(from, -1, tree);
     }
@@ -222,7 +225,7 @@ Router::Route Router::build_route(int src_host, int dst_host) {
     auto& more = *known.more;
     more.entries.push_back(entry);
     const int at = static_cast<int>(more.entries.size()) - 1;
-    if (more.entries.size() == kDestinationsBeforeTree + 1)
+    if (more.entries.size() == kScannedRoutes + 1)
       for (int i = 0; i <= at; ++i) more.index.emplace(more.entries[static_cast<std::size_t>(i)].dst, i);
     else if (!more.index.empty())
       more.index.emplace(dst_host, at);

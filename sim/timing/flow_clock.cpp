@@ -200,7 +200,7 @@ class FlowClock final : public ClusterClock {
 
   // The framing of an all-reduce of M bytes; rounds mostly repeat one M, so it is kept.
   const RoundFraming& framing(double M) {
-    if (framing_M_ != M || framing_.pieces.empty()) {
+    if (framing_M_ != M) {  // −1 at first: never a round's size
       framing_M_ = M;
       framing_ = {network_spec_.payload.pieces(M), network_spec_.payload.overlap, network_spec_.software_overhead_s,
                   network_spec_.staging_Bps > 0 ? M / network_spec_.staging_Bps : 0.0};

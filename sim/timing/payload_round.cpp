@@ -39,7 +39,7 @@ class PayloadRound final : public Collective {
 
   Collective& piece(int p) {
     auto& c = pieces_[static_cast<std::size_t>(p)];
-    if (!c) c = make_piece_(framing_.pieces[static_cast<std::size_t>(p)], [this, p](int h) { piece_done(p, h); });
+    if (!c) c = make_piece_(framing_.pieces[static_cast<std::size_t>(p)], [this](int h) { piece_done(h); });
     return *c;
   }
 
@@ -52,7 +52,7 @@ class PayloadRound final : public Collective {
     }
   }
 
-  void piece_done(int, int host) {
+  void piece_done(int host) {
     Host& x = hosts_[static_cast<std::size_t>(host)];
     if (++x.finished == count()) return after(framing_.staging_s, [this, host] { done_(host); });  // host → device
     launch_ready(host);
