@@ -46,4 +46,13 @@ class RoundTraffic final : public NetworkModel {
   std::uint64_t sent_ = 0, completed_ = 0;
 };
 
+// Settling a worker's time inside its round into comm (a message of its in flight) or wait.
+inline void WorkerLedger::settle(int w, double now) {
+  Inside& in = inside_[at(w)];
+  const double dt = now - in.since;
+  if (in.round->in_flight(w) > 0) times_[at(w)].comm_s += dt;
+  else times_[at(w)].wait_s += dt;
+  in.since = now;
+}
+
 }  // namespace csgd

@@ -30,7 +30,7 @@ class WorkerLedger {
     double since = 0;                     // accounted up to here
   };
   static std::size_t at(int w) { return static_cast<std::size_t>(w); }
-  void settle(int w, double now);
+  inline void settle(int w, double now);  // defined in round_traffic.hpp, on the per-message path
 
   std::vector<WorkerTime> times_;
   std::vector<Inside> inside_;
