@@ -24,7 +24,10 @@ class BinomialTree final : public CollectiveProgram {
   int steps(int host) const override { return host == 0 ? 2 * L_ : 2 * levels(host) + 2; }
   int result_steps(int host) const override { return host == 0 ? L_ : levels(host) + 2; }
 
-  CollectiveStep step(int host, int s) const override {
+  void write_step(int host, int s, CollectiveStep& out) const override { out = at(host, s); }
+
+ private:
+  CollectiveStep at(int host, int s) const {
     const int v = levels(host);
     if (s < v) return host + (1 << s) < N_ ? CollectiveStep{.recv_from = host + (1 << s)} : CollectiveStep{};
     int first_send = v;  // host 0: the broadcast follows the reduce directly
@@ -40,7 +43,6 @@ class BinomialTree final : public CollectiveProgram {
     return {.send_to = child, .send_bytes = M_, .dst_step = k + 1, .await_send = true};
   }
 
- private:
   int levels(int host) const { return host == 0 ? L_ : std::countr_zero(static_cast<unsigned>(host)); }
 
   int N_;

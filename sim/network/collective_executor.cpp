@@ -43,9 +43,7 @@ class ProgramCollective final : public Collective {
     bool started = false;       // step `next` has issued its send
     bool send_pending = false;  // step `next` waits for its own send to be delivered
     bool released = false;      // done() has been called
-    // Step `next`, once started: the fields later checks read, copied one by one (copying the
-    // whole step right after the program wrote it stalls on store forwarding).
-    int send_to = -1, dst_step = -1, recv_from = -1;
+    CollectiveStep current;     // step `next`, once started
   };
 
   Host& at(int host) {
@@ -70,18 +68,16 @@ class ProgramCollective final : public Collective {
       }
       if (x.next >= x.steps) return;
       if (!x.started) {
-        const CollectiveStep s = program_->step(host, x.next);
-        x.send_to = s.send_to;
-        x.dst_step = s.dst_step;
-        x.recv_from = s.recv_from;
+        program_->write_step(host, x.next, x.current);
         x.started = true;
-        if (s.send_to >= 0) {
-          x.send_pending = s.await_send;
-          awaited_ += s.await_send ? 1 : 0;
-          network_.send(host, s.send_to, s.send_bytes, [this, dst = s.send_to, step = s.dst_step] { arrive(dst, step); });
+        const CollectiveStep& c = x.current;
+        if (c.send_to >= 0) {
+          x.send_pending = c.await_send;
+          awaited_ += c.await_send ? 1 : 0;
+          network_.send(host, c.send_to, c.send_bytes, [this, dst = c.send_to, step = c.dst_step] { arrive(dst, step); });
         }
       }
-      if ((x.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
+      if ((x.current.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
       ++x.next;
       x.started = false;
     }
@@ -95,7 +91,7 @@ class ProgramCollective final : public Collective {
     // A sender that sends one message at a time continues once this one is delivered.
     const int src = program_->step(host, step).recv_from;
     Host& s = hosts_[static_cast<std::size_t>(src)];
-    if (s.send_pending && s.send_to == host && s.dst_step == step) {
+    if (s.send_pending && s.current.send_to == host && s.current.dst_step == step) {
       s.send_pending = false;
       --awaited_;
       run(src);

@@ -29,7 +29,14 @@ class CollectiveProgram {
   // Steps after which the host holds the full result (default: all). Later steps only forward
   // the result to others and run on after the host has been released.
   virtual int result_steps(int host) const { return steps(host); }
-  virtual CollectiveStep step(int host, int s) const = 0;
+  CollectiveStep step(int host, int s) const {
+    CollectiveStep x;
+    write_step(host, s, x);
+    return x;
+  }
+  // The same into `out`: the executor passes the step's home, so it never copies a step the
+  // program has just written (a wide copy of narrow stores stalls on store forwarding).
+  virtual void write_step(int host, int s, CollectiveStep& out) const = 0;
 };
 
 // The programs, one file each.

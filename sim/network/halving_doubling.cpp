@@ -33,7 +33,10 @@ class HalvingDoubling final : public CollectiveProgram {
   int steps(int) const override { return 2 * L_ + 2; }
   int result_steps(int host) const override { return has_extra(host) ? 2 * L_ + 1 : 2 * L_ + 2; }
 
-  CollectiveStep step(int host, int s) const override {
+  void write_step(int host, int s, CollectiveStep& out) const override { out = at(host, s); }
+
+ private:
+  CollectiveStep at(int host, int s) const {
     const bool extra = is_extra(host);
     if (s == 0) {
       if (extra) return {.send_to = host + 1, .send_bytes = M_, .dst_step = 0};
@@ -53,7 +56,6 @@ class HalvingDoubling final : public CollectiveProgram {
     return {.send_to = partner, .send_bytes = bytes, .dst_step = s, .recv_from = partner, .await_send = true};
   }
 
- private:
   bool is_extra(int host) const { return host < 2 * r_ && host % 2 == 0; }
   bool has_extra(int host) const { return host < 2 * r_ && host % 2 == 1; }
   int rank_of(int host) const { return host < 2 * r_ ? host / 2 : host - r_; }

@@ -38,7 +38,10 @@ class HierarchicalRing final : public CollectiveProgram {
   int hosts() const override { return stride_.front() * grid_.front(); }
   int steps(int) const override { return steps_; }
 
-  CollectiveStep step(int host, int s) const override {
+  void write_step(int host, int s, CollectiveStep& out) const override { out = at(host, s); }
+
+ private:
+  CollectiveStep at(int host, int s) const {
     // The phase holding step s: the last phase beginning at or before it.
     const auto it = std::upper_bound(phases_.begin(), phases_.end(), s, [](int v, const Phase& p) { return v < p.begin; }) - 1;
     const int j = it->side, stride = stride_[static_cast<std::size_t>(j)];
@@ -47,7 +50,6 @@ class HierarchicalRing final : public CollectiveProgram {
     return {.send_to = next, .send_bytes = it->chunk, .dst_step = s, .recv_from = prev, .await_send = true};
   }
 
- private:
   struct Phase {
     int begin, side;  // first step; the grid side it runs along
     double chunk;     // bytes per message

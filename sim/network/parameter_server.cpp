@@ -22,7 +22,10 @@ class ParameterServer final : public CollectiveProgram {
   int hosts() const override { return N_; }
   int steps(int host) const override { return is_server(host) ? 2 * S_ + 2 * N_ : 2 * S_; }
 
-  CollectiveStep step(int host, int s) const override {
+  void write_step(int host, int s, CollectiveStep& out) const override { out = at(host, s); }
+
+ private:
+  CollectiveStep at(int host, int s) const {
     if (s < S_) {  // contribute shard s
       if (s == host) return {};
       return {.send_to = s, .send_bytes = shard_, .dst_step = S_ + host};
@@ -41,7 +44,6 @@ class ParameterServer final : public CollectiveProgram {
     return server == host ? CollectiveStep{} : CollectiveStep{.recv_from = server};
   }
 
- private:
   bool is_server(int host) const { return host < S_; }
 
   int N_, S_;

@@ -17,12 +17,14 @@ class RingAllReduce final : public CollectiveProgram {
   RingAllReduce(int N, double M) : N_(N), chunk_(M / N) {}
   int hosts() const override { return N_; }
   int steps(int) const override { return 2 * (N_ - 1); }
-  CollectiveStep step(int host, int s) const override {
-    return {.send_to = (host + 1) % N_, .send_bytes = chunk_, .dst_step = s, .recv_from = (host + N_ - 1) % N_,
-            .await_send = true};
-  }
+  void write_step(int host, int s, CollectiveStep& out) const override { out = at(host, s); }
 
  private:
+  CollectiveStep at(int host, int s) const {  // on every message's path: no division
+    return {.send_to = host + 1 == N_ ? 0 : host + 1, .send_bytes = chunk_, .dst_step = s,
+            .recv_from = host == 0 ? N_ - 1 : host - 1, .await_send = true};
+  }
+
   int N_;
   double chunk_;
 };
