@@ -61,9 +61,13 @@ constexpr int kDestinationsBeforeTree = 8;
 // A source's routes beyond its first few are scanned up to this many, hashed beyond.
 constexpr std::size_t kScannedRoutes = 8;
 
-void check_host(const PhysicalTopology& t, int host) {
-  if (host < 0 || host >= t.hosts)
-    throw std::out_of_range("Router: host " + std::to_string(host) + " is not in 0.." + std::to_string(t.hosts - 1));
+[[noreturn, gnu::cold, gnu::noinline]] void no_host(const PhysicalTopology& t, int host) {
+  throw std::out_of_range("Router: host " + std::to_string(host) + " is not in 0.." + std::to_string(t.hosts - 1));
+}
+// On every message's path: the check inlines, the message does not.
+inline void check_host(const PhysicalTopology& t, int host) {
+  if (host < 0 || host >= t.hosts) [[unlikely]]
+    no_host(t, host);
 }
 
 }  // namespace

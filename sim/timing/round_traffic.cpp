@@ -22,8 +22,7 @@ void RoundTraffic::send(int src_host, int dst_host, double bytes, std::function<
   }
   slots_[static_cast<std::size_t>(slot)] = Pending{src_host, dst_host, std::move(done)};
   bytes_[static_cast<std::size_t>(src_host)] += bytes;
-  change(src_host, +1);
-  change(dst_host, +1);
+  change(src_host, dst_host, +1);
   ++sent_;
   network_.send(src_host, dst_host, bytes, [this, slot] { delivered(slot); });
 }
@@ -33,15 +32,17 @@ void RoundTraffic::delivered(int slot) {
   const int src = p.src, dst = p.dst;
   std::function<void()> done = std::move(p.done);
   free_slots_.push_back(slot);
-  change(src, -1);
-  change(dst, -1);
+  change(src, dst, -1);
   ++completed_;
   done();  // may send again, reusing the slot
 }
 
-void RoundTraffic::change(int host, int delta) {
-  ledger_.before_traffic_change(host, *this, engine_.now());
-  in_flight_[static_cast<std::size_t>(host)] += delta;
+void RoundTraffic::change(int src, int dst, int delta) {
+  const double now = engine_.now();
+  ledger_.before_traffic_change(src, *this, now);
+  in_flight_[static_cast<std::size_t>(src)] += delta;
+  ledger_.before_traffic_change(dst, *this, now);
+  in_flight_[static_cast<std::size_t>(dst)] += delta;
 }
 
 double RoundTraffic::bytes_total() const { return std::accumulate(bytes_.begin(), bytes_.end(), 0.0); }

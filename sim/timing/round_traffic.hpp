@@ -34,7 +34,7 @@ class RoundTraffic final : public NetworkModel {
     std::function<void()> done;
   };
   void delivered(int slot);
-  void change(int host, int delta);
+  void change(int src, int dst, int delta);  // a message's two ends (the same host twice for a self-send)
 
   NetworkModel& network_;
   const EventEngine& engine_;
