@@ -130,3 +130,55 @@ TEST_CASE("the component around a link holds exactly the flows connected to it t
   CHECK(on_links.flows_on(1) == 1);
   CHECK_THROWS_AS(on_links.remove(1, routes[1]), std::logic_error);
 }
+
+TEST_CASE("after many starts and ends with reused flow ids, the component and the per-link counts are those of the live flows") {
+  // Removal is lazy (dead entries stay in the link lists until a search or a growing list drops
+  // them); a brute-force search over the live flows is the reference.
+  constexpr int kLinks = 40, kIds = 30;
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<int>> route(kIds);  // empty: id not in use
+  LinkFlows on_links(kLinks);
+  const auto route_of = [&](int f) { return std::span<const int>(route[static_cast<std::size_t>(f)]); };
+  const auto brute_force = [&](const std::vector<int>& changed) {
+    std::vector<char> link(kLinks, 0), flow(kIds, 0);
+    for (int l : changed) link[static_cast<std::size_t>(l)] = 1;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (int f = 0; f < kIds; ++f) {
+        const auto& r = route[static_cast<std::size_t>(f)];
+        if (flow[static_cast<std::size_t>(f)] || std::none_of(r.begin(), r.end(), [&](int l) { return link[static_cast<std::size_t>(l)] != 0; })) continue;
+        flow[static_cast<std::size_t>(f)] = grew = true;
+        for (int l : r) link[static_cast<std::size_t>(l)] = 1;
+      }
+    }
+    std::vector<int> found;
+    for (int f = 0; f < kIds; ++f)
+      if (flow[static_cast<std::size_t>(f)]) found.push_back(f);
+    return found;
+  };
+  for (int op = 0; op < 20000; ++op) {
+    const int f = static_cast<int>(rng() % kIds);
+    auto& r = route[static_cast<std::size_t>(f)];
+    if (r.empty()) {
+      // Mostly short routes over a few busy links, so lists grow long between searches.
+      const int length = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < length; ++k) r.push_back(static_cast<int>(rng() % (rng() % 4 == 0 ? kLinks : 6)));
+      std::sort(r.begin(), r.end());
+      r.erase(std::unique(r.begin(), r.end()), r.end());
+      on_links.add(f, r);
+    } else {
+      on_links.remove(f, r);
+      r.clear();
+    }
+    if (op % 7 != 0) continue;  // searches are rarer than changes
+    const std::vector<int> changed{static_cast<int>(rng() % kLinks), static_cast<int>(rng() % kLinks)};
+    const auto found = on_links.component(changed, route_of);
+    std::vector<int> got(found.begin(), found.end());
+    std::sort(got.begin(), got.end());
+    REQUIRE(got == brute_force(changed));
+    for (int l = 0; l < kLinks; ++l) {
+      const auto on = std::count_if(route.begin(), route.end(), [&](const std::vector<int>& x) { return std::find(x.begin(), x.end(), l) != x.end(); });
+      REQUIRE(on_links.flows_on(l) == static_cast<std::size_t>(on));
+    }
+  }
+}

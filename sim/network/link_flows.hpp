@@ -3,6 +3,12 @@
 // can find the flows a change may affect — the connected component of the sharing graph around
 // the links where flows started or ended — in time proportional to that component, not to every
 // flow in flight (SimGrid's "selective update"). Flows are small integer ids chosen by the caller.
+//
+// Removal is lazy: an ending flow only bumps its generation and the links' live counts, and its
+// entries in the link lists die where they are (an entry is live while its generation is the
+// flow's). A search drops the dead entries of every list it reads, and a list that only grows is
+// compacted once it is twice its live size, so lists stay within about twice their live flows.
+// Removing a flow thus touches no list — at 16k hosts those are cache misses, one or two per hop.
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -24,28 +30,28 @@ class LinkFlows {
   template <class RouteOf>
   std::span<const int> component(std::span<const int> changed, RouteOf route_of);
 
-  std::size_t flows_on(int link) const { return on_[static_cast<std::size_t>(link)].size(); }
+  std::size_t flows_on(int link) const { return static_cast<std::size_t>(live_[static_cast<std::size_t>(link)]); }
 
  private:
   bool mark_link(int link);  // true the first time `link` is seen in this search
   bool mark_flow(int flow);
 
   struct Entry {
-    int flow, hop;  // the flow, and which link of its route this list is
+    int flow;
+    std::uint32_t generation;  // live while the flow's generation is still this
   };
-  std::vector<std::vector<Entry>> on_;  // per link: its flows, unordered
-  // Per flow, per hop: its index in that link's list, in a segment of one shared array (no
-  // allocation or header to chase per flow). A flow id keeps its segment for later flows of
-  // that id; a longer route gets a segment twice as large at the end, so the array stays
-  // within twice the longest routes the ids ever carried.
-  struct Where {
-    std::uint32_t offset = 0;
-    int capacity = 0;
-    int hops = -1;  // −1: not added
+  struct Flow {                // per flow id; the search's mark beside the generation it checks
+    std::uint32_t generation = 0;
+    std::uint32_t seen = 0;    // epoch of the last search that reached it
+    int hops = -1;             // −1: not added
   };
-  std::vector<Where> where_;
-  std::vector<int> where_pool_;
-  std::vector<std::uint32_t> link_seen_, flow_seen_;  // epoch of the last search that reached it
+  bool live(const Entry& e) const { return flows_[static_cast<std::size_t>(e.flow)].generation == e.generation; }
+  void compact(std::vector<Entry>& list);
+
+  std::vector<std::vector<Entry>> on_;  // per link: its flows, unordered, dead entries among them
+  std::vector<int> live_;               // per link: its live entries
+  std::vector<Flow> flows_;
+  std::vector<std::uint32_t> link_seen_;  // epoch of the last search that reached it
   std::uint32_t epoch_ = 0;
   std::vector<int> queue_, found_;
 };
@@ -58,10 +64,9 @@ inline bool LinkFlows::mark_link(int link) {
 }
 
 inline bool LinkFlows::mark_flow(int flow) {
-  const auto f = static_cast<std::size_t>(flow);
-  if (f >= flow_seen_.size()) flow_seen_.resize(f + 1, 0);
-  if (flow_seen_[f] == epoch_) return false;
-  flow_seen_[f] = epoch_;
+  auto& seen = flows_[static_cast<std::size_t>(flow)].seen;
+  if (seen == epoch_) return false;
+  seen = epoch_;
   return true;
 }
 
@@ -69,21 +74,28 @@ template <class RouteOf>
 std::span<const int> LinkFlows::component(std::span<const int> changed, RouteOf route_of) {
   if (++epoch_ == 0) {  // wrapped: forget every old mark
     std::fill(link_seen_.begin(), link_seen_.end(), 0u);
-    std::fill(flow_seen_.begin(), flow_seen_.end(), 0u);
+    for (Flow& f : flows_) f.seen = 0;
     epoch_ = 1;
   }
   queue_.clear();
   found_.clear();
   for (int l : changed)
     if (mark_link(l)) queue_.push_back(l);
-  // Breadth-first over links: a link's flows, then their other links.
-  for (std::size_t head = 0; head < queue_.size(); ++head)
-    for (const Entry& e : on_[static_cast<std::size_t>(queue_[head])]) {
+  // Breadth-first over links: a link's flows, then their other links. Each list read is
+  // compacted on the way (live entries slide forward over dead ones).
+  for (std::size_t head = 0; head < queue_.size(); ++head) {
+    std::vector<Entry>& list = on_[static_cast<std::size_t>(queue_[head])];
+    std::size_t kept = 0;
+    for (const Entry e : list) {
+      if (!live(e)) continue;
+      list[kept++] = e;
       if (!mark_flow(e.flow)) continue;
       found_.push_back(e.flow);
       for (int l : route_of(e.flow))
         if (mark_link(l)) queue_.push_back(l);
     }
+    list.resize(kept);
+  }
   return found_;
 }
 
