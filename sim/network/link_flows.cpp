@@ -6,8 +6,7 @@
 namespace csgd {
 
 LinkFlows::LinkFlows(int links)
-    : on_(static_cast<std::size_t>(links)), live_(static_cast<std::size_t>(links), 0),
-      link_seen_(static_cast<std::size_t>(links), 0) {}
+    : links_(static_cast<std::size_t>(links)), link_seen_(static_cast<std::size_t>(links), 0) {}
 
 void LinkFlows::add(int flow, std::span<const int> route) {
   const auto f = static_cast<std::size_t>(flow);
@@ -16,12 +15,11 @@ void LinkFlows::add(int flow, std::span<const int> route) {
   if (x.hops >= 0) throw std::logic_error("LinkFlows: flow " + std::to_string(flow) + " added twice");
   x.hops = static_cast<int>(route.size());
   for (int l : route) {
-    std::vector<Entry>& list = on_[static_cast<std::size_t>(l)];
-    int& live = live_[static_cast<std::size_t>(l)];
+    Link& link = links_[static_cast<std::size_t>(l)];
     // A list no search has read lately: drop its dead entries once they are half of it.
-    if (list.size() >= 2 * static_cast<std::size_t>(live) + 8) compact(list);
-    list.push_back({flow, x.generation});
-    ++live;
+    if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+    link.on.push_back({flow, x.generation});
+    ++link.live;
   }
 }
 
@@ -29,7 +27,7 @@ void LinkFlows::remove(int flow, std::span<const int> route) {
   const auto f = static_cast<std::size_t>(flow);
   if (f >= flows_.size() || flows_[f].hops != static_cast<int>(route.size()))
     throw std::logic_error("LinkFlows: flow " + std::to_string(flow) + " is not on these links");
-  for (int l : route) --live_[static_cast<std::size_t>(l)];
+  for (int l : route) --links_[static_cast<std::size_t>(l)].live;
   Flow& x = flows_[f];
   ++x.generation;  // its entries die where they are
   x.hops = -1;

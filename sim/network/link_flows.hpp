@@ -30,7 +30,7 @@ class LinkFlows {
   template <class RouteOf>
   std::span<const int> component(std::span<const int> changed, RouteOf route_of);
 
-  std::size_t flows_on(int link) const { return static_cast<std::size_t>(live_[static_cast<std::size_t>(link)]); }
+  std::size_t flows_on(int link) const { return static_cast<std::size_t>(links_[static_cast<std::size_t>(link)].live); }
 
  private:
   bool mark_link(int link);  // true the first time `link` is seen in this search
@@ -48,8 +48,11 @@ class LinkFlows {
   bool live(const Entry& e) const { return flows_[static_cast<std::size_t>(e.flow)].generation == e.generation; }
   void compact(std::vector<Entry>& list);
 
-  std::vector<std::vector<Entry>> on_;  // per link: its flows, unordered, dead entries among them
-  std::vector<int> live_;               // per link: its live entries
+  struct Link {
+    std::vector<Entry> on;  // its flows, unordered, dead entries among them
+    int live = 0;           // its live entries (in the list's cache line)
+  };
+  std::vector<Link> links_;
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> link_seen_;  // epoch of the last search that reached it
   std::uint32_t epoch_ = 0;
@@ -84,7 +87,7 @@ std::span<const int> LinkFlows::component(std::span<const int> changed, RouteOf 
   // Breadth-first over links: a link's flows, then their other links. Each list read is
   // compacted on the way (live entries slide forward over dead ones).
   for (std::size_t head = 0; head < queue_.size(); ++head) {
-    std::vector<Entry>& list = on_[static_cast<std::size_t>(queue_[head])];
+    std::vector<Entry>& list = links_[static_cast<std::size_t>(queue_[head])].on;
     std::size_t kept = 0;
     for (const Entry e : list) {
       if (!live(e)) continue;
