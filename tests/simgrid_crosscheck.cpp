@@ -119,20 +119,31 @@ struct RoundTimes {
 };
 
 // csgd's network as the collective sees it, logging each message's arrival.
-class LoggingNetwork final : public csgd::NetworkModel {
+class LoggingNetwork final : public csgd::NetworkModel, private csgd::Receiver {
  public:
   LoggingNetwork(csgd::NetworkModel& inner, const csgd::EventEngine& engine, RoundTimes& out)
       : inner_(inner), engine_(engine), out_(out) {}
-  void send(int src, int dst, double bytes, std::function<void()> done) override {
-    inner_.send(src, dst, bytes, [this, src, dst, done = std::move(done)] {
-      out_.messages.emplace_back(engine_.now(), src, dst);
-      done();
-    });
+  using csgd::NetworkModel::send;
+  void send(int src, int dst, double bytes, csgd::Receiver& to, std::uint64_t tag) override {
+    sent_.push_back({src, dst, &to, tag});
+    inner_.send(src, dst, bytes, *this, sent_.size() - 1);
   }
   std::uint64_t flows_completed() const override { return inner_.flows_completed(); }
   double bytes_sent(int host) const override { return inner_.bytes_sent(host); }
 
  private:
+  struct Sent {
+    int src, dst;
+    csgd::Receiver* to;
+    std::uint64_t tag;
+  };
+  void delivered(std::uint64_t k) override {
+    const Sent s = sent_[k];
+    out_.messages.emplace_back(engine_.now(), s.src, s.dst);
+    s.to->delivered(s.tag);
+  }
+
+  std::vector<Sent> sent_;
   csgd::NetworkModel& inner_;
   const csgd::EventEngine& engine_;
   RoundTimes& out_;

@@ -135,13 +135,17 @@ TEST_CASE("deliveries due at one instant share an event unless another event was
   EventEngine engine;
   csgd::Deliveries deliveries(engine);
   std::vector<int> ran;
-  const auto note = [&ran](int k) { return [&ran, k] { ran.push_back(k); }; };
-  deliveries.deliver_in(1.0, note(1));
-  deliveries.deliver_in(1.0, note(2));        // joins 1's event
-  engine.schedule_at(1.0, note(3));           // an ordinary event between them
-  deliveries.deliver_in(1.0, note(4));        // must run after 3: a new event
-  deliveries.deliver_in(2.0, note(5));        // another instant: a new event
-  engine.schedule_at(1.0, [&] { deliveries.deliver_in(0.0, note(6)); });  // while 4's group is pending
+  struct Note final : csgd::Receiver {
+    std::vector<int>& ran;
+    explicit Note(std::vector<int>& r) : ran(r) {}
+    void delivered(std::uint64_t k) override { ran.push_back(static_cast<int>(k)); }
+  } note(ran);
+  deliveries.deliver_in(1.0, note, 1);
+  deliveries.deliver_in(1.0, note, 2);                // joins 1's event
+  engine.schedule_at(1.0, [&] { ran.push_back(3); });  // an ordinary event between them
+  deliveries.deliver_in(1.0, note, 4);                // must run after 3: a new event
+  deliveries.deliver_in(2.0, note, 5);                // another instant: a new event
+  engine.schedule_at(1.0, [&] { deliveries.deliver_in(0.0, note, 6); });  // while 4's group is pending
   engine.run();
   CHECK(ran == std::vector<int>{1, 2, 3, 4, 6, 5});
   CHECK(deliveries.completed() == 5);  // 3 is not a delivery

@@ -137,8 +137,32 @@ class Router {
   unsigned scratch_epoch_ = 0;
 };
 
-// Network model: `send` moves `bytes` from one host to another and calls `done` when the last
-// byte has arrived.
+// Who hears of a message's arrival: the sender picks a tag, and the network calls
+// delivered(tag) once the last byte is in. One virtual call per message, where a std::function
+// would be built and moved through every layer (executor, round books, flow model, deliveries)
+// on the simulator's hottest path.
+class Receiver {
+ public:
+  virtual void delivered(std::uint64_t tag) = 0;
+
+ protected:
+  ~Receiver() = default;  // never owned through this interface
+};
+
+// Holds callbacks until their message arrives: the adapter behind NetworkModel's callback send.
+class CallbackReceiver final : public Receiver {
+ public:
+  std::uint64_t hold(std::function<void()> done);  // the tag to send with
+  void release(std::uint64_t tag);                 // drops a held callback unrun (its send failed)
+  void delivered(std::uint64_t tag) override;      // runs and drops it
+
+ private:
+  std::vector<std::function<void()>> held_;
+  std::vector<std::uint64_t> free_;
+};
+
+// Network model: `send` moves `bytes` from one host to another and tells the receiver when the
+// last byte has arrived.
 //   flow:     the message is a flow on its route; concurrent flows share every link's bandwidth
 //             (FlowSharing), recomputed when flows start or end (once per instant: same-time
 //             events are batched); a flow takes its path latency plus its bytes at its current
@@ -147,9 +171,16 @@ class Router {
 class NetworkModel {
  public:
   virtual ~NetworkModel() = default;
-  virtual void send(int src_host, int dst_host, double bytes, std::function<void()> done) = 0;
+  // Calls to.delivered(tag) on arrival. Throws std::invalid_argument for bytes that are negative
+  // or not finite, std::out_of_range for a host that does not exist.
+  virtual void send(int src_host, int dst_host, double bytes, Receiver& to, std::uint64_t tag) = 0;
+  // The same with a callback, for one-off messages and tests.
+  void send(int src_host, int dst_host, double bytes, std::function<void()> done);
   virtual std::uint64_t flows_completed() const = 0;
   virtual double bytes_sent(int host) const = 0;  // payload bytes this host has sent so far
+
+ private:
+  CallbackReceiver callbacks_;
 };
 
 // How the flow model shares links (timing.network.sharing; sources in flow_network.cpp):

@@ -12,7 +12,7 @@
 namespace csgd {
 namespace {
 
-class ProgramCollective final : public Collective {
+class ProgramCollective final : public Collective, private Receiver {
  public:
   ProgramCollective(std::unique_ptr<const CollectiveProgram> program, NetworkModel& network, HostDone done)
       : program_(std::move(program)), network_(network), done_(std::move(done)) {
@@ -74,13 +74,19 @@ class ProgramCollective final : public Collective {
         if (c.send_to >= 0) {
           x.send_pending = c.await_send;
           awaited_ += c.await_send ? 1 : 0;
-          network_.send(host, c.send_to, c.send_bytes, [this, dst = c.send_to, step = c.dst_step] { arrive(dst, step); });
+          // The tag names the (receiver, step) the message completes.
+          network_.send(host, c.send_to, c.send_bytes, *this,
+                        static_cast<std::uint64_t>(c.send_to) << 32 | static_cast<std::uint32_t>(c.dst_step));
         }
       }
       if ((x.current.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
       ++x.next;
       x.started = false;
     }
+  }
+
+  void delivered(std::uint64_t tag) override {
+    arrive(static_cast<int>(tag >> 32), static_cast<int>(static_cast<std::uint32_t>(tag)));
   }
 
   void arrive(int host, int step) {

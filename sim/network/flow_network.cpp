@@ -79,24 +79,25 @@ class FlowNetwork final : public NetworkModel {
         rate_factor_(sharing.model == Sharing::lv08 ? kLv08BandwidthFactor : 1.0),
         bytes_sent_(static_cast<std::size_t>(topology_.hosts), 0.0) {}
 
-  void send(int src, int dst, double bytes, std::function<void()> done) override {
+  using NetworkModel::send;
+  void send(int src, int dst, double bytes, Receiver& to, std::uint64_t tag) override {
     check_bytes(bytes);
     const auto [path, latency] = router_.route(src, dst);  // checks the host ids
     bytes_sent_[static_cast<std::size_t>(src)] += bytes;
     if (path.empty() || bytes == 0) {  // nothing to share: src == dst, or latency only
-      deliveries_.deliver_in(latency * latency_factor_, std::move(done));
+      deliveries_.deliver_in(latency * latency_factor_, to, tag);
       return;
     }
     const std::span<const int> route = half_duplex_ ? capacity_route(src, dst, path) : path;
-    if (!weighted_) return join(route, bytes, latency, 1.0, std::numeric_limits<double>::infinity(), std::move(done));
+    if (!weighted_) return join(route, bytes, latency, 1.0, std::numeric_limits<double>::infinity(), {&to, tag});
     // CM02 / LV08: the latency first; then the flow shares with weight 1/penalty under its TCP
     // window bound.
     double penalty = latency > 0 ? latency : 1.0;
     if (model_.model == Sharing::lv08)
       for (int l : path) penalty += kLv08WeightS / topology_.links[static_cast<std::size_t>(l)].bandwidth_Bps;
     const double bound = latency > 0 ? model_.tcp_window_bytes / (2 * latency) : std::numeric_limits<double>::infinity();
-    engine_.schedule_in(latency * latency_factor_, [this, route, bytes, penalty, bound, done = std::move(done)]() mutable {
-      join(route, bytes, 0.0, 1.0 / penalty, bound, std::move(done));
+    engine_.schedule_in(latency * latency_factor_, [this, route, bytes, penalty, bound, to = Addressee{&to, tag}] {
+      join(route, bytes, 0.0, 1.0 / penalty, bound, to);
     });
   }
 
@@ -108,6 +109,10 @@ class FlowNetwork final : public NetworkModel {
   }
 
  private:
+  struct Addressee {  // who hears of a flow's delivery
+    Receiver* to;
+    std::uint64_t tag;
+  };
   // A flow in flight. Its bytes drain at `rate` × the model's rate factor from `updated_at` on;
   // `remaining` is what was left then (brought up to date only when the rate changes, so a
   // flow's arithmetic does not depend on how many unrelated events happen meanwhile).
@@ -138,20 +143,19 @@ class FlowNetwork final : public NetworkModel {
 
   // A flow enters the sharing now; `after` is the latency still to pay once its bytes are out.
   // It drains nothing until the recompute gives it a rate.
-  void join(std::span<const int> route, double bytes, double after, double weight, double bound,
-            std::function<void()> done) {
+  void join(std::span<const int> route, double bytes, double after, double weight, double bound, Addressee to) {
     int slot;
     if (free_.empty()) {
       slot = static_cast<int>(flows_.size());
       flows_.emplace_back();
-      done_.emplace_back();
+      to_.emplace_back();
     } else {
       slot = free_.back();
       free_.pop_back();
     }
     Flow& f = flows_[static_cast<std::size_t>(slot)];
     f = Flow{route, bytes, bytes, engine_.now(), 0, after, weight, bound, next_order_++, f.version + 1};
-    done_[static_cast<std::size_t>(slot)] = std::move(done);
+    to_[static_cast<std::size_t>(slot)] = to;
     link_flows_.add(slot, route);
     changed_.insert(changed_.end(), route.begin(), route.end());
     request_recompute();
@@ -286,7 +290,8 @@ class FlowNetwork final : public NetworkModel {
       Flow& f = flow(slot);
       link_flows_.remove(slot, f.route);
       changed_.insert(changed_.end(), f.route.begin(), f.route.end());
-      deliveries_.deliver_in(f.after, std::move(done_[static_cast<std::size_t>(slot)]));
+      const Addressee& a = to_[static_cast<std::size_t>(slot)];
+      deliveries_.deliver_in(f.after, *a.to, a.tag);
       free_.push_back(slot);
     }
     // Rates change only for flows still on a link that lost one.
@@ -309,9 +314,9 @@ class FlowNetwork final : public NetworkModel {
   std::unordered_map<std::uint64_t, std::vector<int>> capacity_routes_;  // half duplex: (src, dst) → capacity ids
   std::vector<double> bytes_sent_;
 
-  // Flows in flight, in reused slots; done_ beside them so that Flow stays small to copy.
+  // Flows in flight, in reused slots; to_ beside them so that Flow stays small to copy.
   std::vector<Flow> flows_;
-  std::vector<std::function<void()>> done_;
+  std::vector<Addressee> to_;
   std::vector<int> free_;
   std::uint64_t next_order_ = 0;
   std::vector<Due> due_;  // min-heap of predicted completions, stale ones included

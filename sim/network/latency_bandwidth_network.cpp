@@ -20,7 +20,8 @@ class LatencyBandwidthNetwork final : public NetworkModel {
       : topology_(topology), router_(topology_), deliveries_(engine),
         bytes_sent_(static_cast<std::size_t>(topology_.hosts), 0.0) {}
 
-  void send(int src, int dst, double bytes, std::function<void()> done) override {
+  using NetworkModel::send;
+  void send(int src, int dst, double bytes, Receiver& to, std::uint64_t tag) override {
     if (!std::isfinite(bytes) || bytes < 0)
       throw std::invalid_argument("NetworkModel::send: bytes must be finite and ≥ 0, got " + std::to_string(bytes));
     double latency = 0, bottleneck = std::numeric_limits<double>::infinity();
@@ -31,7 +32,7 @@ class LatencyBandwidthNetwork final : public NetworkModel {
     }
     bytes_sent_[static_cast<std::size_t>(src)] += bytes;
     const double transfer = src == dst || bytes == 0 ? 0.0 : bytes / bottleneck;
-    deliveries_.deliver_in(latency + transfer, std::move(done));
+    deliveries_.deliver_in(latency + transfer, to, tag);
   }
 
   std::uint64_t flows_completed() const override { return deliveries_.completed(); }

@@ -6,7 +6,7 @@
 namespace csgd {
 namespace {
 
-class NeighbourExchange final : public Collective {
+class NeighbourExchange final : public Collective, private Receiver {
  public:
   NeighbourExchange(std::span<const std::vector<int>> out, std::span<const int> in_degree, NetworkModel& network,
                     double M, HostDone done)
@@ -16,7 +16,7 @@ class NeighbourExchange final : public Collective {
   void enter(int w) override {
     workers_[at(w)].entered = true;
     if (!out_.empty())  // a lone worker has no neighbour lists
-      for (const int j : out_[at(w)]) network_.send(w, j, M_, [this, j] { arrive(j); });
+      for (const int j : out_[at(w)]) network_.send(w, j, M_, *this, static_cast<std::uint64_t>(j));
     finish_if_complete(w);
   }
 
@@ -26,6 +26,8 @@ class NeighbourExchange final : public Collective {
     bool entered = false, finished = false;
   };
   static std::size_t at(int w) { return static_cast<std::size_t>(w); }
+
+  void delivered(std::uint64_t receiver) override { arrive(static_cast<int>(receiver)); }
 
   void arrive(int w) {
     ++workers_[at(w)].received;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <utility>
 
 namespace csgd {
 
@@ -11,7 +10,7 @@ RoundTraffic::RoundTraffic(NetworkModel& network, const EventEngine& engine, Wor
     : network_(network), engine_(engine), ledger_(ledger), bytes_(static_cast<std::size_t>(N), 0.0),
       in_flight_(static_cast<std::size_t>(N), 0) {}
 
-void RoundTraffic::send(int src_host, int dst_host, double bytes, std::function<void()> done) {
+void RoundTraffic::send(int src_host, int dst_host, double bytes, Receiver& to, std::uint64_t tag) {
   int slot;
   if (free_slots_.empty()) {
     slot = static_cast<int>(slots_.size());
@@ -20,21 +19,19 @@ void RoundTraffic::send(int src_host, int dst_host, double bytes, std::function<
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  slots_[static_cast<std::size_t>(slot)] = Pending{src_host, dst_host, std::move(done)};
+  slots_[static_cast<std::size_t>(slot)] = Pending{src_host, dst_host, &to, tag};
   bytes_[static_cast<std::size_t>(src_host)] += bytes;
   change(src_host, dst_host, +1);
   ++sent_;
-  network_.send(src_host, dst_host, bytes, [this, slot] { delivered(slot); });
+  network_.send(src_host, dst_host, bytes, *this, static_cast<std::uint64_t>(slot));
 }
 
-void RoundTraffic::delivered(int slot) {
-  Pending& p = slots_[static_cast<std::size_t>(slot)];
-  const int src = p.src, dst = p.dst;
-  std::function<void()> done = std::move(p.done);
-  free_slots_.push_back(slot);
-  change(src, dst, -1);
+void RoundTraffic::delivered(std::uint64_t slot) {
+  const Pending p = slots_[slot];
+  free_slots_.push_back(static_cast<int>(slot));
+  change(p.src, p.dst, -1);
   ++completed_;
-  done();  // may send again, reusing the slot
+  p.to->delivered(p.tag);  // may send again, reusing the slot
 }
 
 void RoundTraffic::change(int src, int dst, int delta) {

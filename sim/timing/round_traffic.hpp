@@ -4,7 +4,6 @@
 // messages in flight per host (comm vs wait in the worker ledger). Pending completions live in
 // reused slots, so a send costs no allocation once the round has warmed up.
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "csgd/event_engine.hpp"
@@ -13,13 +12,14 @@
 
 namespace csgd {
 
-class RoundTraffic final : public NetworkModel {
+class RoundTraffic final : public NetworkModel, private Receiver {
  public:
   RoundTraffic(NetworkModel& network, const EventEngine& engine, WorkerLedger& ledger, int N);
   RoundTraffic(const RoundTraffic&) = delete;  // in-flight completions point at this object
   RoundTraffic& operator=(const RoundTraffic&) = delete;
 
-  void send(int src_host, int dst_host, double bytes, std::function<void()> done) override;
+  using NetworkModel::send;
+  void send(int src_host, int dst_host, double bytes, Receiver& to, std::uint64_t tag) override;
   std::uint64_t flows_completed() const override { return completed_; }
   double bytes_sent(int host) const override { return bytes_[static_cast<std::size_t>(host)]; }
 
@@ -31,9 +31,10 @@ class RoundTraffic final : public NetworkModel {
  private:
   struct Pending {
     int src = 0, dst = 0;
-    std::function<void()> done;
+    Receiver* to = nullptr;
+    std::uint64_t tag = 0;
   };
-  void delivered(int slot);
+  void delivered(std::uint64_t slot) override;
   void change(int src, int dst, int delta);  // a message's two ends (the same host twice for a self-send)
 
   NetworkModel& network_;
