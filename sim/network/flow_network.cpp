@@ -125,7 +125,9 @@ class FlowNetwork final : public NetworkModel {
     std::uint32_t version = 0;  // bumped when its predicted completion changes: older heap entries are stale
   };
   // Predicted completions come in batches: the flows of one recompute that finish at the same
-  // instant, consecutive in join order (every flow of a ring step, say), share one heap entry.
+  // instant, consecutive in join order (every flow of a ring step, say), share one heap entry. A
+  // batch of one flow lives in its heap entry: when flows drift apart (ECMP on a fat-tree: ~3
+  // flows per recompute at 16k hosts) that saves two dependent cache misses per completion.
   struct Predicted {
     int slot;
     std::uint32_t version;  // stale once the flow's version moves on
@@ -137,7 +139,8 @@ class FlowNetwork final : public NetworkModel {
   struct Due {  // a batch's heap entry: (finish_at, order of its first flow) orders the heap
     double finish_at;
     std::uint64_t order;
-    int batch;
+    int batch;              // ≥ 0: batches_[batch]; < 0: the one flow in slot −1 − batch
+    std::uint32_t version;  // that one flow's prediction
     bool operator>(const Due& o) const { return finish_at != o.finish_at ? finish_at > o.finish_at : order > o.order; }
   };
 
@@ -208,7 +211,7 @@ class FlowNetwork final : public NetworkModel {
     rates_.resize(component_.size());
     sharing_.solve(routes_, rates_, {weights_, bounds_});
     const double now = engine_.now();
-    int batch = -1;  // the batch being filled
+    bool filling = false;  // due_.back() is the entry being filled, not yet in the heap
     for (std::size_t k = 0; k < component_.size(); ++k) {
       Flow& f = flow(component_[k]);
       if (rates_[k] == f.rate) continue;  // same rate: same prediction
@@ -216,14 +219,21 @@ class FlowNetwork final : public NetworkModel {
       f.updated_at = now;
       f.rate = rates_[k];
       const double finish_at = now + std::max(f.remaining, 0.0) / drain_rate(f);
-      if (batch < 0 || finish_at != due_.back().finish_at) {
-        if (batch >= 0) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
-        batch = new_batch();
-        due_.push_back(Due{finish_at, f.order, batch});
+      if (!filling || finish_at != due_.back().finish_at) {
+        if (filling) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
+        due_.push_back(Due{finish_at, f.order, -1 - component_[k], ++f.version});
+        filling = true;
+        continue;
       }
-      batches_[static_cast<std::size_t>(batch)].flows.push_back({component_[k], ++f.version});
+      Due& d = due_.back();
+      if (d.batch < 0) {  // a second flow: the entry becomes a batch
+        const int b = new_batch();
+        batches_[static_cast<std::size_t>(b)].flows.push_back({-1 - d.batch, d.version});
+        d.batch = b;
+      }
+      batches_[static_cast<std::size_t>(d.batch)].flows.push_back({component_[k], ++f.version});
     }
-    if (batch >= 0) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
+    if (filling) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
     schedule_next_completion();
   }
 
@@ -237,16 +247,20 @@ class FlowNetwork final : public NetworkModel {
     return b;
   }
   void pop_batch() {
-    Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];
-    b.flows.clear();
-    b.next = 0;
-    free_batches_.push_back(due_.front().batch);
+    if (due_.front().batch >= 0) {
+      Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];
+      b.flows.clear();
+      b.next = 0;
+      free_batches_.push_back(due_.front().batch);
+    }
     std::pop_heap(due_.begin(), due_.end(), std::greater<>{});
     due_.pop_back();
   }
   bool live(const Predicted& p) { return p.version == flow(p.slot).version; }
-  // Skips the front batch's stale flows; false if none is left.
-  bool skip_stale(Batch& b) {
+  // Skips the front entry's stale flows; false if none is left.
+  bool skip_stale(const Due& d) {
+    if (d.batch < 0) return live({-1 - d.batch, d.version});
+    Batch& b = batches_[static_cast<std::size_t>(d.batch)];
     while (b.next < b.flows.size() && !live(b.flows[b.next])) ++b.next;
     return b.next < b.flows.size();
   }
@@ -254,7 +268,7 @@ class FlowNetwork final : public NetworkModel {
   // Drops stale predictions and keeps one engine event at the earliest live one, withdrawing an
   // event for a prediction that no longer holds (it would otherwise move the clock for nothing).
   void schedule_next_completion() {
-    while (!due_.empty() && !skip_stale(batches_[static_cast<std::size_t>(due_.front().batch)])) pop_batch();
+    while (!due_.empty() && !skip_stale(due_.front())) pop_batch();
     if (due_.empty() || due_.front().finish_at == next_completion_at_) return;
     if (next_completion_at_ >= 0) engine_.cancel(completion_event_);
     next_completion_at_ = due_.front().finish_at;
@@ -269,19 +283,24 @@ class FlowNetwork final : public NetworkModel {
     const double now = engine_.now();
     finished_.clear();
     bool residue_left = false;
+    // False for a live flow that is not due and has more than residue left.
+    const auto finish = [&](Predicted p, bool due) {
+      Flow& f = flow(p.slot);
+      if (p.version != f.version) return true;
+      if (!due && remaining_now(f) > 1e-9 * f.bytes) return false;
+      ++f.version;  // no other prediction of this flow may fire
+      finished_.push_back(p.slot);
+      return true;
+    };
     while (!due_.empty() && !residue_left) {
-      const bool due = due_.front().finish_at <= now;
-      Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];
-      for (; b.next < b.flows.size(); ++b.next) {
-        const Predicted p = b.flows[b.next];
-        Flow& f = flow(p.slot);
-        if (p.version != f.version) continue;
-        if (!due && remaining_now(f) > 1e-9 * f.bytes) {
-          residue_left = true;  // not due: it and all later predictions stay
-          break;
-        }
-        ++f.version;  // no other prediction of this flow may fire
-        finished_.push_back(p.slot);
+      const Due& d = due_.front();
+      const bool due = d.finish_at <= now;
+      if (d.batch < 0) {
+        residue_left = !finish({-1 - d.batch, d.version}, due);
+      } else {
+        Batch& b = batches_[static_cast<std::size_t>(d.batch)];
+        for (; b.next < b.flows.size() && !residue_left; ++b.next) residue_left = !finish(b.flows[b.next], due);
+        if (residue_left) --b.next;  // it and all later predictions stay
       }
       if (!residue_left) pop_batch();
     }
