@@ -71,6 +71,9 @@ TEST_CASE("two flows on one link each get half the bandwidth and the survivor sp
   CHECK(r.done_at[0] == Approx(L + 3 * M / B).epsilon(kRel));
   CHECK(r.done_at[1] == Approx(L + 3 * M / B).epsilon(kRel));
   CHECK(r.done_at[2] == Approx(L + 5 * M / B).epsilon(kRel));
+  // The big flow's first prediction (9M/B, at B/3) no longer holds once it speeds up: it is
+  // withdrawn, so it neither runs nor moves the clock past the last delivery.
+  CHECK(engine.now() == r.done_at[2]);
 }
 
 TEST_CASE("a flow arriving mid-transfer slows the first one down to half the link") {
@@ -84,6 +87,10 @@ TEST_CASE("a flow arriving mid-transfer slows the first one down to half the lin
   engine.run();
   CHECK(r.done_at[0] == Approx(1.5 * M / B).epsilon(kRel));
   CHECK(r.done_at[1] == Approx(2 * M / B).epsilon(kRel));
+  // The first flow's prediction at M/B no longer holds once the second arrives: withdrawn, it
+  // never runs. Events: the send at M/(2B), a recompute at 0, at M/(2B) and after the first ends,
+  // and a completion and a delivery per flow.
+  CHECK(engine.events_processed() == 1 + 3 + 2 * 2);
 }
 
 TEST_CASE("three flows with a shared bottleneck get their max-min shares, recomputed as flows end") {

@@ -24,7 +24,11 @@ class ProgramCollective final : public Collective, private Receiver {
       x.steps = program_->steps(h);
       x.result_steps = program_->result_steps(h);
       first_bit_[static_cast<std::size_t>(h) + 1] = first_bit_[static_cast<std::size_t>(h)] + static_cast<std::size_t>(x.steps);
+      if (x.steps >= 1 << kStepBits)
+        throw std::length_error(fmt::format("collective: host {} has {} steps, more than a message tag holds", h, x.steps));
     }
+    if (N > 1 << kHostBits)
+      throw std::length_error(fmt::format("collective: {} hosts, more than a message tag holds", N));
     arrived_.assign((first_bit_.back() + 63) / 64, 0);
   }
 
@@ -74,9 +78,7 @@ class ProgramCollective final : public Collective, private Receiver {
         if (c.send_to >= 0) {
           x.send_pending = c.await_send;
           awaited_ += c.await_send ? 1 : 0;
-          // The tag names the (receiver, step) the message completes.
-          network_.send(host, c.send_to, c.send_bytes, *this,
-                        static_cast<std::uint64_t>(c.send_to) << 32 | static_cast<std::uint32_t>(c.dst_step));
+          network_.send(host, c.send_to, c.send_bytes, *this, tag(host, c.send_to, c.dst_step));
         }
       }
       if ((x.current.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
@@ -85,17 +87,24 @@ class ProgramCollective final : public Collective, private Receiver {
     }
   }
 
+  // A message's tag: its sender, and the (receiver, step) it completes.
+  static constexpr int kHostBits = 20, kStepBits = 24;  // N ≤ 2^20 (kMaxWorkers); a ring has 2(N−1) steps
+  static std::uint64_t tag(int src, int dst, int step) {
+    return (static_cast<std::uint64_t>(src) << kHostBits | static_cast<std::uint64_t>(dst)) << kStepBits |
+           static_cast<std::uint64_t>(step);
+  }
   void delivered(std::uint64_t tag) override {
-    arrive(static_cast<int>(tag >> 32), static_cast<int>(static_cast<std::uint32_t>(tag)));
+    constexpr std::uint64_t host_mask = (std::uint64_t{1} << kHostBits) - 1, step_mask = (std::uint64_t{1} << kStepBits) - 1;
+    arrive(static_cast<int>(tag >> (kHostBits + kStepBits)), static_cast<int>(tag >> kStepBits & host_mask),
+           static_cast<int>(tag & step_mask));
   }
 
-  void arrive(int host, int step) {
+  void arrive(int src, int host, int step) {
     const std::size_t b = bit(host, step);
     arrived_[b / 64] |= std::uint64_t{1} << (b % 64);
     run(host);
     if (awaited_ == 0) return;
     // A sender that sends one message at a time continues once this one is delivered.
-    const int src = program_->step(host, step).recv_from;
     Host& s = hosts_[static_cast<std::size_t>(src)];
     if (s.send_pending && s.current.send_to == host && s.current.dst_step == step) {
       s.send_pending = false;
