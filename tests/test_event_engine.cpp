@@ -142,6 +142,19 @@ TEST_CASE("a cancelled event neither runs nor moves the clock, and cancelling a 
   CHECK(engine.empty());
 }
 
+TEST_CASE("next_time is the earliest event still to run, a cancelled one skipped") {
+  EventEngine engine;
+  CHECK(engine.next_time() == std::numeric_limits<double>::infinity());
+  const auto early = engine.schedule_at(1.0, [] {});
+  engine.schedule_at(2.0, [] {}, 1);
+  CHECK(engine.next_time() == 1.0);
+  engine.cancel(early);
+  CHECK(engine.next_time() == 2.0);
+  engine.run();
+  CHECK(engine.next_time() == std::numeric_limits<double>::infinity());
+  CHECK(engine.events_processed() == 1);
+}
+
 TEST_CASE("times in the past and non-finite times are refused") {
   EventEngine engine;
   engine.schedule_at(1.0, [] {});

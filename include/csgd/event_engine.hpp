@@ -37,6 +37,9 @@ class EventEngine {
   }
 
   bool empty() const { return heap_.size() == cancelled_; }
+  // The time of the earliest event still to run (+∞ if none): a model that finds it later than
+  // now() may do now what it would otherwise schedule for the end of this instant.
+  double next_time();
   std::uint64_t events_processed() const { return processed_; }
   // Events scheduled so far: an event whose EventId::seq + 1 equals this was the last scheduled.
   std::uint64_t events_scheduled() const { return next_seq_; }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -63,6 +64,11 @@ void EventEngine::drop_cancelled() {
     free_slots_.push_back(slot);
     --cancelled_;
   }
+}
+
+double EventEngine::next_time() {
+  drop_cancelled();
+  return heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.front().time;
 }
 
 bool EventEngine::step() {
