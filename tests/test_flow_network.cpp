@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -206,7 +207,30 @@ TEST_CASE("bad sends are refused") {
     CHECK_THROWS_AS(net->send(0, 1, std::nan(""), [] {}), std::invalid_argument);
     CHECK_THROWS_AS(net->send(0, 2, 1, [] {}), std::out_of_range);
     CHECK_THROWS_AS(net->bytes_sent(2), std::out_of_range);
+    // A refused send keeps no callback: the next one is delivered, and only once.
+    int ran = 0;
+    net->send(0, 1, 1, [&ran] { ++ran; });
+    engine.run();
+    CHECK(ran == 1);
   }
+}
+
+TEST_CASE("a message carries its tag to its receiver, callbacks and tags mixed in one network") {
+  const auto t = topology(2, 2, {{0, 1, 1e-6, 1e9}});
+  EventEngine engine;
+  const auto net = csgd::make_flow_network(engine, t);
+  struct Log final : csgd::Receiver {
+    std::vector<std::uint64_t> tags;
+    void delivered(std::uint64_t tag) override { tags.push_back(tag); }
+  } log;
+  int callbacks = 0;
+  net->send(0, 1, 1e3, log, 7);
+  net->send(1, 0, 1e3, [&callbacks] { ++callbacks; });
+  net->send(0, 1, 2e3, log, std::uint64_t{1} << 63);
+  engine.run();
+  CHECK(log.tags == std::vector<std::uint64_t>{7, std::uint64_t{1} << 63});
+  CHECK(callbacks == 1);
+  CHECK(net->flows_completed() == 3);
 }
 
 TEST_CASE("two identical runs give identical completion times") {
