@@ -12,6 +12,12 @@
 
 namespace csgd {
 
+// Who hears of a message's arrival, and the tag it is told.
+struct Addressee {
+  Receiver* to;
+  std::uint64_t tag;
+};
+
 class Deliveries {
  public:
   explicit Deliveries(EventEngine& engine) : engine_(engine) {}
@@ -48,7 +54,7 @@ class Deliveries {
     if (open_ == group) open_ = -1;  // closed: a receiver that delivers again starts another group
     // Indexed afresh on every call: a receiver may grow groups_.
     for (std::size_t k = 0; k < groups_[static_cast<std::size_t>(group)].size(); ++k) {
-      const Delivery d = groups_[static_cast<std::size_t>(group)][k];
+      const Addressee d = groups_[static_cast<std::size_t>(group)][k];
       ++completed_;
       d.to->delivered(d.tag);
     }
@@ -56,12 +62,8 @@ class Deliveries {
     free_.push_back(group);
   }
 
-  struct Delivery {
-    Receiver* to;
-    std::uint64_t tag;
-  };
   EventEngine& engine_;
-  std::vector<std::vector<Delivery>> groups_;
+  std::vector<std::vector<Addressee>> groups_;
   std::vector<int> free_;
   int open_ = -1;  // the group later deliveries may join (−1: none)
   double open_at_ = 0;

@@ -109,10 +109,6 @@ class FlowNetwork final : public NetworkModel {
   }
 
  private:
-  struct Addressee {  // who hears of a flow's delivery
-    Receiver* to;
-    std::uint64_t tag;
-  };
   // A flow in flight. Its bytes drain at `rate` × the model's rate factor from `updated_at` on;
   // `remaining` is what was left then (brought up to date only when the rate changes, so a
   // flow's arithmetic does not depend on how many unrelated events happen meanwhile).
