@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "base/free_slots.hpp"
+
 namespace csgd {
 namespace {
 
@@ -28,17 +30,8 @@ EventEngine::EventId EventEngine::schedule_at(double time, Action action, int pr
   if (!std::isfinite(time) || time < now_)
     throw std::logic_error("EventEngine: cannot schedule an event at t = " + std::to_string(time) +
                            " s (the clock reads " + std::to_string(now_) + " s)");
-  std::uint32_t slot;
-  if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(actions_.size());
-    actions_.push_back(std::move(action));
-    slot_seq_.push_back(0);
-    slot_cancelled_.push_back(0);
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    actions_[slot] = std::move(action);
-  }
+  const std::uint32_t slot = take_slot(free_slots_, actions_, slot_seq_, slot_cancelled_);
+  actions_[slot] = std::move(action);
   const std::uint64_t seq = next_seq_++;
   slot_seq_[slot] = seq;
   heap_.push_back(Key{time, seq, priority, slot});

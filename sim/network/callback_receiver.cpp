@@ -1,17 +1,13 @@
 // Callbacks waiting for their message, in reused slots; and NetworkModel's callback send on top.
 #include <utility>
 
+#include "base/free_slots.hpp"
 #include "csgd/network.hpp"
 
 namespace csgd {
 
 std::uint64_t CallbackReceiver::hold(std::function<void()> done) {
-  if (free_.empty()) {
-    held_.push_back(std::move(done));
-    return held_.size() - 1;
-  }
-  const std::uint64_t tag = free_.back();
-  free_.pop_back();
+  const std::uint64_t tag = take_slot(free_, held_);
   held_[tag] = std::move(done);
   return tag;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "csgd/event_engine.hpp"
+#include "base/free_slots.hpp"
 #include "csgd/network.hpp"
 
 namespace csgd {
@@ -33,14 +34,7 @@ class Deliveries {
       groups_[static_cast<std::size_t>(open_)].push_back({&to, tag});
       return;
     }
-    int group;
-    if (free_.empty()) {
-      group = static_cast<int>(groups_.size());
-      groups_.emplace_back();
-    } else {
-      group = free_.back();
-      free_.pop_back();
-    }
+    const int group = take_slot(free_, groups_);
     groups_[static_cast<std::size_t>(group)].push_back({&to, tag});
     open_ = group;
     open_at_ = at;

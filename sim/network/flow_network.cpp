@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/free_slots.hpp"
 #include "csgd/network.hpp"
 #include "network/deliveries.hpp"
 #include "network/link_flows.hpp"
@@ -143,15 +144,7 @@ class FlowNetwork final : public NetworkModel {
   // A flow enters the sharing now; `after` is the latency still to pay once its bytes are out.
   // It drains nothing until the recompute gives it a rate.
   void join(std::span<const int> route, double bytes, double after, double weight, double bound, Addressee to) {
-    int slot;
-    if (free_.empty()) {
-      slot = static_cast<int>(flows_.size());
-      flows_.emplace_back();
-      to_.emplace_back();
-    } else {
-      slot = free_.back();
-      free_.pop_back();
-    }
+    const int slot = take_slot(free_, flows_, to_);
     Flow& f = flows_[static_cast<std::size_t>(slot)];
     f = Flow{route, bytes, bytes, engine_.now(), 0, after, weight, bound, next_order_++, f.version + 1};
     to_[static_cast<std::size_t>(slot)] = to;
@@ -223,7 +216,7 @@ class FlowNetwork final : public NetworkModel {
       }
       Due& d = due_.back();
       if (d.batch < 0) {  // a second flow: the entry becomes a batch
-        const int b = new_batch();
+        const int b = take_slot(free_batches_, batches_);
         batches_[static_cast<std::size_t>(b)].flows.push_back({-1 - d.batch, d.version});
         d.batch = b;
       }
@@ -233,15 +226,6 @@ class FlowNetwork final : public NetworkModel {
     schedule_next_completion();
   }
 
-  int new_batch() {
-    if (free_batches_.empty()) {
-      batches_.emplace_back();
-      return static_cast<int>(batches_.size()) - 1;
-    }
-    const int b = free_batches_.back();
-    free_batches_.pop_back();
-    return b;
-  }
   void pop_batch() {
     if (due_.front().batch >= 0) {
       Batch& b = batches_[static_cast<std::size_t>(due_.front().batch)];

@@ -4,21 +4,25 @@
 #include <algorithm>
 #include <numeric>
 
+#include "base/free_slots.hpp"
+
 namespace csgd {
 
 RoundTraffic::RoundTraffic(NetworkModel& network, const EventEngine& engine, WorkerLedger& ledger, int N)
     : network_(network), engine_(engine), ledger_(ledger), bytes_(static_cast<std::size_t>(N), 0.0),
       in_flight_(static_cast<std::size_t>(N), 0) {}
 
+// Inline: it is on every message's path, twice.
+inline void RoundTraffic::change(int src, int dst, int delta) {
+  const double now = engine_.now();
+  ledger_.before_traffic_change(src, *this, now);
+  in_flight_[static_cast<std::size_t>(src)] += delta;
+  ledger_.before_traffic_change(dst, *this, now);
+  in_flight_[static_cast<std::size_t>(dst)] += delta;
+}
+
 void RoundTraffic::send(int src_host, int dst_host, double bytes, Receiver& to, std::uint64_t tag) {
-  int slot;
-  if (free_slots_.empty()) {
-    slot = static_cast<int>(slots_.size());
-    slots_.emplace_back();
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  }
+  const int slot = take_slot(free_slots_, slots_);
   slots_[static_cast<std::size_t>(slot)] = Pending{src_host, dst_host, &to, tag};
   bytes_[static_cast<std::size_t>(src_host)] += bytes;
   change(src_host, dst_host, +1);
@@ -32,14 +36,6 @@ void RoundTraffic::delivered(std::uint64_t slot) {
   change(p.src, p.dst, -1);
   ++completed_;
   p.to->delivered(p.tag);  // may send again, reusing the slot
-}
-
-void RoundTraffic::change(int src, int dst, int delta) {
-  const double now = engine_.now();
-  ledger_.before_traffic_change(src, *this, now);
-  in_flight_[static_cast<std::size_t>(src)] += delta;
-  ledger_.before_traffic_change(dst, *this, now);
-  in_flight_[static_cast<std::size_t>(dst)] += delta;
 }
 
 double RoundTraffic::bytes_total() const { return std::accumulate(bytes_.begin(), bytes_.end(), 0.0); }
