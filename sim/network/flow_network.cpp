@@ -21,19 +21,17 @@
 // and ends when its last byte is out. SimGrid's ACK cross-traffic option (network/crosstraffic,
 // 5% of a flow's rate on its reverse route) is not modelled.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/free_slots.hpp"
 #include "csgd/network.hpp"
+#include "network/bytes_sent.hpp"
 #include "network/deliveries.hpp"
 #include "network/link_flows.hpp"
 #include "network/max_min_sharing.hpp"
@@ -59,11 +57,6 @@ bool any_half_duplex(const PhysicalTopology& t) {
 // LV08's calibration (Velho & Legrand 2009), as SimGrid 3.32 sets it.
 constexpr double kLv08LatencyFactor = 13.01, kLv08BandwidthFactor = 0.97, kLv08WeightS = 20537;
 
-void check_bytes(double bytes) {
-  if (!std::isfinite(bytes) || bytes < 0)
-    throw std::invalid_argument("NetworkModel::send: bytes must be finite and ≥ 0, got " + std::to_string(bytes));
-}
-
 class FlowNetwork final : public NetworkModel {
  public:
   FlowNetwork(EventEngine& engine, const PhysicalTopology& topology, FlowSharing sharing)
@@ -78,13 +71,13 @@ class FlowNetwork final : public NetworkModel {
         half_duplex_(any_half_duplex(topology_)),
         latency_factor_(sharing.model == Sharing::lv08 ? kLv08LatencyFactor : 1.0),
         rate_factor_(sharing.model == Sharing::lv08 ? kLv08BandwidthFactor : 1.0),
-        bytes_sent_(static_cast<std::size_t>(topology_.hosts), 0.0) {}
+        bytes_sent_(topology_.hosts) {}
 
   using NetworkModel::send;
   void send(int src, int dst, double bytes, Receiver& to, std::uint64_t tag) override {
-    check_bytes(bytes);
+    BytesSent::check(bytes);
     const auto [path, latency] = router_.route(src, dst);  // checks the host ids
-    bytes_sent_[static_cast<std::size_t>(src)] += bytes;
+    bytes_sent_.add(src, bytes);
     if (path.empty() || bytes == 0) {  // nothing to share: src == dst, or latency only
       deliveries_.deliver_in(latency * latency_factor_, to, tag);
       return;
@@ -104,10 +97,7 @@ class FlowNetwork final : public NetworkModel {
 
   std::uint64_t flows_completed() const override { return deliveries_.completed(); }
 
-  double bytes_sent(int host) const override {
-    if (host < 0 || host >= topology_.hosts) throw std::out_of_range("bytes_sent: no host " + std::to_string(host));
-    return bytes_sent_[static_cast<std::size_t>(host)];
-  }
+  double bytes_sent(int host) const override { return bytes_sent_.of(host); }
 
  private:
   // A flow in flight. Its bytes drain at `rate` × the model's rate factor from `updated_at` on;
@@ -314,7 +304,7 @@ class FlowNetwork final : public NetworkModel {
   bool weighted_, half_duplex_;
   double latency_factor_, rate_factor_;
   std::unordered_map<std::uint64_t, std::vector<int>> capacity_routes_;  // half duplex: (src, dst) → capacity ids
-  std::vector<double> bytes_sent_;
+  BytesSent bytes_sent_;
 
   // Flows in flight, in reused slots; to_ beside them so that Flow stays small to copy.
   std::vector<Flow> flows_;

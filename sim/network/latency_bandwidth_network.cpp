@@ -1,14 +1,11 @@
 // The no-contention network model: each message alone on its route takes the path latency plus
 // its bytes over the narrowest link of the path. A yardstick for the flow model.
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <memory>
-#include <stdexcept>
-#include <string>
-#include <vector>
 
 #include "csgd/network.hpp"
+#include "network/bytes_sent.hpp"
 #include "network/deliveries.hpp"
 
 namespace csgd {
@@ -18,35 +15,31 @@ class LatencyBandwidthNetwork final : public NetworkModel {
  public:
   LatencyBandwidthNetwork(EventEngine& engine, const PhysicalTopology& topology)
       : topology_(topology), router_(topology_), deliveries_(engine),
-        bytes_sent_(static_cast<std::size_t>(topology_.hosts), 0.0) {}
+        bytes_sent_(topology_.hosts) {}
 
   using NetworkModel::send;
   void send(int src, int dst, double bytes, Receiver& to, std::uint64_t tag) override {
-    if (!std::isfinite(bytes) || bytes < 0)
-      throw std::invalid_argument("NetworkModel::send: bytes must be finite and ≥ 0, got " + std::to_string(bytes));
+    BytesSent::check(bytes);
     double latency = 0, bottleneck = std::numeric_limits<double>::infinity();
     for (int l : router_.path(src, dst)) {
       const DirectedLink& link = topology_.links[static_cast<std::size_t>(l)];
       latency += link.latency_s;
       bottleneck = std::min(bottleneck, link.bandwidth_Bps);
     }
-    bytes_sent_[static_cast<std::size_t>(src)] += bytes;
+    bytes_sent_.add(src, bytes);
     const double transfer = src == dst || bytes == 0 ? 0.0 : bytes / bottleneck;
     deliveries_.deliver_in(latency + transfer, to, tag);
   }
 
   std::uint64_t flows_completed() const override { return deliveries_.completed(); }
 
-  double bytes_sent(int host) const override {
-    if (host < 0 || host >= topology_.hosts) throw std::out_of_range("bytes_sent: no host " + std::to_string(host));
-    return bytes_sent_[static_cast<std::size_t>(host)];
-  }
+  double bytes_sent(int host) const override { return bytes_sent_.of(host); }
 
  private:
   const PhysicalTopology topology_;  // a copy: the router points into it
   Router router_;
   Deliveries deliveries_;
-  std::vector<double> bytes_sent_;
+  BytesSent bytes_sent_;
 };
 
 }  // namespace

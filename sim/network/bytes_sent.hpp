@@ -1,0 +1,33 @@
+#pragma once
+// What every network model does with a message's byte count: check it, and add it to its
+// sender's total (NetworkModel::bytes_sent).
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace csgd {
+
+class BytesSent {
+ public:
+  explicit BytesSent(int hosts) : sent_(static_cast<std::size_t>(hosts), 0.0) {}
+
+  // Refuses a byte count that is not finite or is negative (std::invalid_argument).
+  static void check(double bytes) {
+    if (!std::isfinite(bytes) || bytes < 0) [[unlikely]]
+      throw std::invalid_argument("NetworkModel::send: bytes must be finite and ≥ 0, got " + std::to_string(bytes));
+  }
+  void add(int src, double bytes) { sent_[static_cast<std::size_t>(src)] += bytes; }  // src already checked
+
+  double of(int host) const {
+    if (host < 0 || static_cast<std::size_t>(host) >= sent_.size())
+      throw std::out_of_range("bytes_sent: no host " + std::to_string(host));
+    return sent_[static_cast<std::size_t>(host)];
+  }
+
+ private:
+  std::vector<double> sent_;
+};
+
+}  // namespace csgd
