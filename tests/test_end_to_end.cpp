@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
+#include "csgd/errors.hpp"
 #include "csgd/runner.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
@@ -176,6 +177,32 @@ eval: {every_iterations: 4}
   const double allreduce = 2.0 * 255 * (5e-6 + 6.8e6 / (256 * 1.25e9));
   CHECK(s["sim_time_s"].get<double>() == doctest::Approx(40e-3 + 10 * allreduce).epsilon(1e-9));
   CHECK_FALSE(std::filesystem::exists(tmp / "run" / "model.npy"));
+}
+
+TEST_CASE("a timing-only run on data needs no per-worker row lists, which training would refuse at that N") {
+  // 50,000 workers over 200,000 rows: iid row lists of 50,000 × 200,000 × 2 × 4 bytes = 80 GB.
+  testing::TempDir tmp;
+  const auto plan = load_experiment_text(R"(workers: 50000
+problem: {model: logistic, dataset: {name: generated, samples: 200000, test_samples: 10, features: 4, classes: 2}}
+algorithm: {sync_interval: 2}
+timing: {compute: {step_time: 1ms}}
+stop: {iterations: 4}
+)", "t.yaml", {});
+  RunOptions options;
+  options.out_dir = tmp.path();
+  options.timing_only = true;
+  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
+  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  CHECK(s["rounds"] == 2);
+  CHECK(s["problem"].get<std::string>().find("50000 workers, iid partition") != std::string::npos);
+  options.timing_only = false;
+  options.out_dir = tmp.path() / "trained";
+  try {
+    run_experiment(plan, options);
+    FAIL("training 50,000 workers was not refused");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("the iid partition's row lists would need about") != std::string::npos);
+  }
 }
 
 TEST_CASE("flow-model timelines and training are bit-identical with 1 and 2 threads") {

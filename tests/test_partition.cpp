@@ -190,6 +190,26 @@ TEST_CASE("a worker left with no rows is an InputError saying which worker and w
   }
 }
 
+TEST_CASE("partition sizes are the lists' sizes for every scheme, and iid's need no list") {
+  const Labels l = make_labels(4, 30, true);
+  for (const PartitionScheme scheme :
+       {PartitionScheme::iid, PartitionScheme::contiguous, PartitionScheme::shards, PartitionScheme::dirichlet}) {
+    CAPTURE(scheme.name);
+    const Lists lists = partition(l, 7, spec_of(scheme, 2.0, 2), 5);
+    const std::vector<std::size_t> sizes = csgd::partition_sizes(l.y, l.classes, l.num_classes, 7, spec_of(scheme, 2.0, 2), 5);
+    REQUIRE(sizes.size() == lists.size());
+    for (std::size_t i = 0; i < sizes.size(); ++i) CHECK(sizes[i] == lists[i].size());
+  }
+  // iid lists of 2^20 workers × 120 rows would need about 1 GB (the list check refuses far larger
+  // ones); their sizes are one number per worker.
+  const std::vector<std::size_t> sizes = csgd::partition_sizes(l.y, l.classes, l.num_classes, 1 << 20, spec_of(PartitionScheme::iid), 5);
+  CHECK(sizes.size() == std::size_t{1} << 20);
+  CHECK(sizes.back() == 120);
+  // The same refusals as the lists: an empty worker names the worker and what to change.
+  CHECK_THROWS_AS(csgd::partition_sizes(l.y, l.classes, l.num_classes, 200, spec_of(PartitionScheme::contiguous), 5),
+                  csgd::InputError);
+}
+
 TEST_CASE("dirichlet on regression targets (no classes) is refused") {
   const std::vector<double> y{0.5, 1.5, 2.5};
   const std::string msg = [&] {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <stdexcept>
 #include <tbb/global_control.h>
 
 #include "csgd/errors.hpp"
@@ -485,6 +487,51 @@ TEST_CASE("make_problem builds every model on generated data, in float32 and flo
   ProblemSpec synthetic;
   synthetic.model = "synthetic";
   CHECK(make_problem<float>(synthetic, 2, 1)->constants().has_value());
+}
+
+TEST_CASE("a problem's shape for --timing-only has make_problem's sizes, FLOPs and description, and no data") {
+  for (const PartitionScheme scheme : {PartitionScheme::iid, PartitionScheme::contiguous, PartitionScheme::dirichlet}) {
+    for (const std::optional<int> batch : {std::optional<int>(16), std::optional<int>()}) {
+      CAPTURE(scheme.name);
+      CAPTURE(batch.has_value());
+      ProblemSpec spec;
+      spec.model = "mlp";
+      spec.hidden = {8};
+      spec.dataset.name = "generated";
+      spec.dataset.samples = 400;
+      spec.dataset.test_samples = 100;
+      spec.dataset.generated_features = 5;
+      spec.dataset.classes = 3;
+      spec.partition.scheme = scheme;
+      spec.partition.alpha = 5;
+      spec.batch_size = batch;
+      const auto full = make_problem<float>(spec, 5, 42);
+      const auto shape = csgd::make_problem_shape<float>(spec, 5, 42);
+      CHECK(shape->dimension() == full->dimension());
+      CHECK(shape->train_size() == full->train_size());
+      CHECK(shape->describe() == full->describe());
+      for (int i = 0; i < 5; ++i) {
+        CHECK(shape->samples_per_step(i) == full->samples_per_step(i));
+        CHECK(shape->gradient_flops(i) == full->gradient_flops(i));
+      }
+      std::vector<float> a(static_cast<std::size_t>(full->dimension())), b(a.size()), g(a.size());
+      full->initial_point(a);
+      shape->initial_point(b);
+      CHECK(a == b);
+      csgd::Rng rng(1, 0);
+      CHECK_THROWS_AS(shape->stochastic_gradient(0, b, g, rng), std::logic_error);
+      CHECK_THROWS_AS(shape->evaluate(b, {}), std::logic_error);
+    }
+  }
+  // The same refusal as training: a batch larger than a worker's partition.
+  ProblemSpec spec;
+  spec.model = "logistic";
+  spec.dataset.name = "generated";
+  spec.dataset.samples = 40;
+  spec.dataset.classes = 2;
+  spec.partition.scheme = PartitionScheme::contiguous;
+  spec.batch_size = 16;
+  CHECK_THROWS_AS(csgd::make_problem_shape<double>(spec, 4, 1), csgd::ValidationError);
 }
 
 TEST_CASE("problem settings are refused field by field, stating the rule") {

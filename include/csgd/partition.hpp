@@ -40,6 +40,10 @@ std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y
                                                        std::span<const std::int32_t> classes, int num_classes,
                                                        int N, const PartitionSpec& spec, std::uint64_t seed);
 
+// The size of each worker's list as partition_rows would make it (the same draws, the same
+// refusals), without keeping the lists where they would be large: what --timing-only needs.
+std::vector<std::size_t> partition_sizes(std::span<const double> y, std::span<const std::int32_t> classes,
+                                         int num_classes, int N, const PartitionSpec& spec, std::uint64_t seed);
 PartitionScheme parse_partition_scheme(const std::string& name);  // throws ValidationError
 const char* to_string(PartitionScheme s);
 

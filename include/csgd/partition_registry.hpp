@@ -31,6 +31,9 @@ struct PartitionEntry {
                                                    Rng& rng) = nullptr;
   // Refuses (InputError) data or settings this scheme cannot split, before splitting.
   void (*check)(const PartitionRows& rows, int N, const PartitionSpec& spec) = nullptr;
+  // The N workers' row counts where the lists themselves would be large (iid: N copies of all n
+  // rows), without `check` (which concerns the lists); nullptr: split, then count.
+  std::vector<std::size_t> (*sizes)(const PartitionRows& rows, int N, const PartitionSpec& spec) = nullptr;
   // The message when a worker is left with no rows: what happened and what to change.
   std::string (*empty_worker)(std::size_t worker, std::size_t n, int N, const PartitionSpec& spec) = nullptr;
 };

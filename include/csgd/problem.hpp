@@ -96,6 +96,13 @@ class Problem {
 template <class S>
 std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed,
                                          const RankTeam* team = nullptr);
+// The same problem's sizes without its data, for --timing-only: dimension, samples and FLOPs per
+// step, train size, constants and description as make_problem's, and the same refusals, but no
+// per-worker row list (an iid partition at N = 16,384 workers would hold N copies of every row);
+// a data problem's gradients and evaluations throw std::logic_error.
+template <class S>
+std::unique_ptr<Problem<S>> make_problem_shape(const ProblemSpec& spec, int N, std::uint64_t seed);
+
 // Drops the process-wide dataset cache: data then lives only as long as a problem holds it.
 void release_dataset_cache();
 

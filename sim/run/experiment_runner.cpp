@@ -53,10 +53,12 @@ constexpr double kTraceBytesPerSpan = 100;
 void require_trace_fits(const RunPlan& plan, int N, std::int64_t T) {
   const double spans = 3.0 * N * static_cast<double>(T), bytes = spans * kTraceBytesPerSpan;
   if (bytes <= kMaxTraceBytes) return;
-  throw InputError(fmt::format("{}: --trace would record up to {:.3g} spans (3 × {} workers × {} iterations), about {} "
-                               "of trace.json, more than the {} csgd writes; trace a shorter run (--set "
-                               "stop.iterations=…) or fewer workers",
-                               plan.run_name, spans, N, T, format_bytes(bytes), format_bytes(kMaxTraceBytes)));
+  throw InputError(plan.error_at("stop", fmt::format("--trace would record up to {:.3g} spans (3 × {} workers × {} "
+                                                    "iterations) in run '{}', about {} of trace.json, more than the {} "
+                                                    "csgd writes; trace a shorter run (--set stop.iterations=…) or "
+                                                    "fewer workers",
+                                                    spans, N, T, plan.run_name, format_bytes(bytes),
+                                                    format_bytes(kMaxTraceBytes))));
 }
 
 // Median wall time of a few real stochastic gradients of worker 0 at x̂ (compute.measured_factor).
@@ -123,7 +125,12 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
   const bool here = trains_here(run.numerics_key);
   if (here) {
     std::shared_ptr<Problem<S>>& problem = problems.template of<S>()[run.numerics_key];
-    if (!problem) problem = located(plan, "problem", [&] { return make_problem<S>(c.problem, c.N, c.seed, &team); });
+    // --timing-only reads the problem's sizes only: no row lists (N copies of every row under iid).
+    if (!problem)
+      problem = located(plan, "problem", [&] {
+        return options.timing_only ? make_problem_shape<S>(c.problem, c.N, c.seed)
+                                   : make_problem<S>(c.problem, c.N, c.seed, &team);
+      });
     run.problem = problem;
   }
   if (here && !options.timing_only) {

@@ -31,6 +31,7 @@ nlohmann::json RunLedger::summary(const RunPlan& rp, const RunSchedule& plan, co
                       {"rounds", rounds},
                       {"bytes_total", bytes_total},
                       {"bytes_per_worker", bytes_total / c.N},
+                      {"bytes_per_worker_max", bytes_max_worker},
                       {"wall_s", wall_s}};
   s.update(clock_summary(clock));
   if (topology) s["topology"] = topology_summary(*topology);

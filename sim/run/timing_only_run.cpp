@@ -55,6 +55,9 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   nlohmann::json s = ledger.summary(rp, plan, clock, run.topology.get(), to_string(status), wall());
   s["mode"] = "timing-only";
   s["algorithm"] = run.algorithm->name();
+  s["problem"] = run.problem->describe();  // its sizes only: nothing was trained
+  s["parameters"] = run.problem->dimension();
+  s["iterations_planned"] = plan.T;
   write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
 
   RunResult result{rp.run_name, status, dir, {}, status == RunStatus::completed ? "iterations" : "interrupted",

@@ -146,6 +146,9 @@ const bool registered = [] {
                                "the iid partition's row lists",
                                fmt::format("{} workers × {} rows × 2 lists × 4 bytes", N, r.y.size()));
       },
+      .sizes = [](const PartitionRows& r, int N, const PartitionSpec&) {
+        return std::vector<std::size_t>(static_cast<std::size_t>(N), r.y.size());
+      },
       .empty_worker = [](std::size_t w, std::size_t n, int N, const PartitionSpec&) { return too_few_rows("iid", w, n, N); },
   });
   PartitionRegistry::add({
@@ -207,24 +210,43 @@ const bool registered = [] {
   return true;
 }();
 
+const PartitionEntry& checked_entry(std::span<const double> y, int N, const PartitionSpec& spec) {
+  check_arguments(y, N);
+  const PartitionEntry* entry = PartitionRegistry::find(spec.scheme.name);
+  if (!entry) throw ValidationError("partition", fmt::format("unknown partition scheme '{}'", spec.scheme.name));
+  return *entry;
+}
+
 }  // namespace
 
 std::vector<std::vector<std::uint32_t>> partition_rows(std::span<const double> y, std::span<const std::int32_t> classes,
                                                        int num_classes, int N, const PartitionSpec& spec,
                                                        std::uint64_t seed) {
-  check_arguments(y, N);
-  const PartitionEntry* entry = PartitionRegistry::find(spec.scheme.name);
-  if (!entry) throw ValidationError("partition", fmt::format("unknown partition scheme '{}'", spec.scheme.name));
+  const PartitionEntry& entry = checked_entry(y, N, spec);
   const PartitionRows rows{y, classes, num_classes};
-  if (entry->check) entry->check(rows, N, spec);
+  if (entry.check) entry.check(rows, N, spec);
   Rng rng(seed, stream::partition);
-  Lists lists = entry->split(rows, N, spec, rng);
+  Lists lists = entry.split(rows, N, spec, rng);
   for (std::size_t i = 0; i < lists.size(); ++i)
-    if (lists[i].empty()) throw InputError(entry->empty_worker(i, y.size(), N, spec));
+    if (lists[i].empty()) throw InputError(entry.empty_worker(i, y.size(), N, spec));
   for (Rows& rows_of_worker : lists)
     if (!std::is_sorted(rows_of_worker.begin(), rows_of_worker.end()))
       std::sort(rows_of_worker.begin(), rows_of_worker.end());
   return lists;
+}
+
+std::vector<std::size_t> partition_sizes(std::span<const double> y, std::span<const std::int32_t> classes,
+                                         int num_classes, int N, const PartitionSpec& spec, std::uint64_t seed) {
+  const PartitionEntry& entry = checked_entry(y, N, spec);
+  std::vector<std::size_t> sizes;
+  if (entry.sizes) {
+    sizes = entry.sizes({y, classes, num_classes}, N, spec);
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      if (sizes[i] == 0) throw InputError(entry.empty_worker(i, y.size(), N, spec));
+    return sizes;
+  }
+  for (const Rows& rows : partition_rows(y, classes, num_classes, N, spec, seed)) sizes.push_back(rows.size());
+  return sizes;
 }
 
 PartitionScheme parse_partition_scheme(const std::string& name) {

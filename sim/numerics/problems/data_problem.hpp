@@ -82,4 +82,12 @@ std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest
                                               std::vector<std::vector<std::uint32_t>> partitions,
                                               std::uint64_t seed, const RankTeam* team = nullptr);
 
+// The same problem's sizes without its data (--timing-only): dimension, samples and FLOPs per
+// step, train size and description as make_data_problem gives them for partitions of
+// `rows_per_worker` rows, and the same refusals (batch larger than a partition); a gradient or an
+// evaluation throws std::logic_error. No row list, sampler or scratch is made.
+template <class S>
+std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, TrainTest<S> data,
+                                                    const std::vector<std::size_t>& rows_per_worker, std::uint64_t seed);
+
 }  // namespace csgd

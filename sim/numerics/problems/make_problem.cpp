@@ -45,6 +45,23 @@ TrainTest<S> cached_dataset(const DatasetSpec& spec, std::uint64_t seed) {
   return it->second;
 }
 
+// The model entry of a checked spec for N ≥ 1 workers.
+const ModelEntry& checked_model(const ProblemSpec& spec, int N) {
+  spec.validate();
+  if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
+  return *ModelRegistry::find(spec.model);  // validate() checked the name
+}
+
+template <class S>
+std::unique_ptr<Problem<S>> make_synthetic(const ModelEntry& entry, const ProblemSpec& spec, int N, std::uint64_t seed) {
+  // The synthetic problem keeps every worker's b_i (built in double, stored in S).
+  require_fits_in_memory(static_cast<double>(N) * spec.dimension * static_cast<double>(sizeof(double) + sizeof(S)),
+                         "the synthetic problem's b_i",
+                         fmt::format("{} workers × dimension {} × {} bytes", N, spec.dimension, sizeof(double) + sizeof(S)));
+  if constexpr (std::is_same_v<S, float>) return entry.problem_float(spec, N, seed);
+  else return entry.problem_double(spec, N, seed);
+}
+
 }  // namespace
 
 void release_dataset_cache() {
@@ -55,18 +72,8 @@ void release_dataset_cache() {
 
 template <class S>
 std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed, const RankTeam* team) {
-  spec.validate();
-  if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
-  const ModelEntry& entry = *ModelRegistry::find(spec.model);  // validate() checked the name
-  if (!entry.data()) {
-    // The synthetic problem keeps every worker's b_i (built in double, stored in S).
-    require_fits_in_memory(static_cast<double>(N) * spec.dimension * static_cast<double>(sizeof(double) + sizeof(S)),
-                           "the synthetic problem's b_i",
-                           fmt::format("{} workers × dimension {} × {} bytes", N, spec.dimension,
-                                       sizeof(double) + sizeof(S)));
-    if constexpr (std::is_same_v<S, float>) return entry.problem_float(spec, N, seed);
-    else return entry.problem_double(spec, N, seed);
-  }
+  const ModelEntry& entry = checked_model(spec, N);
+  if (!entry.data()) return make_synthetic<S>(entry, spec, N, seed);
   // Over a team the problem keeps only its rank's rows, compacting its own copy in place (the
   // cache's copy is shared, so compacting it would need a second one).
   TrainTest<S> data = team && team->size() > 1 ? load_dataset<S>(spec.dataset, seed) : cached_dataset<S>(spec.dataset, seed);
@@ -74,6 +81,19 @@ std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::ui
   auto partitions = partition_rows(train.y, train.classes, train.num_classes(), N, spec.partition, seed);
   return make_data_problem<S>(spec, std::move(data), std::move(partitions), seed, team);
 }
+
+template <class S>
+std::unique_ptr<Problem<S>> make_problem_shape(const ProblemSpec& spec, int N, std::uint64_t seed) {
+  const ModelEntry& entry = checked_model(spec, N);
+  if (!entry.data()) return make_synthetic<S>(entry, spec, N, seed);  // small: N·dimension numbers
+  TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
+  const Dataset<S>& train = *data.train;
+  const auto sizes = partition_sizes(train.y, train.classes, train.num_classes(), N, spec.partition, seed);
+  return make_data_problem_shape<S>(spec, std::move(data), sizes, seed);
+}
+
+template std::unique_ptr<Problem<float>> make_problem_shape<float>(const ProblemSpec&, int, std::uint64_t);
+template std::unique_ptr<Problem<double>> make_problem_shape<double>(const ProblemSpec&, int, std::uint64_t);
 
 template std::unique_ptr<Problem<float>> make_problem<float>(const ProblemSpec&, int, std::uint64_t, const RankTeam*);
 template std::unique_ptr<Problem<double>> make_problem<double>(const ProblemSpec&, int, std::uint64_t, const RankTeam*);
