@@ -44,6 +44,14 @@ TEST_CASE("a good file runs, prints a summary and where the results went") {
   CHECK(r.out.find("[completed]") != std::string::npos);
   CHECK(r.out.find("results: " + (tmp / "res").string() + "/run") != std::string::npos);
   CHECK(std::filesystem::exists(tmp / "res" / "run" / "summary.json"));
+  // Where workers wait for one another (jittered steps), the summary line names the waiting too.
+  CHECK(r.out.find("waiting") == std::string::npos);
+  const auto jittered = run("run " + (tmp / "good.yaml").string() + " --out " + (tmp / "jit").string() +
+                                " --set timing.compute.step_time=10ms --set timing.compute.jitter=0.5",
+                            tmp);
+  CHECK(jittered.code == 0);
+  CHECK(jittered.out.find(" communication, ") != std::string::npos);
+  CHECK(jittered.out.find(" waiting), ") != std::string::npos);
 }
 
 TEST_CASE("bad input exits 2 with the file position and runs nothing") {
@@ -98,6 +106,22 @@ TEST_CASE("csgd topo reports a ring's spectrum and Theorem 3's bound") {
   CHECK(run("topo moebius", tmp).code == 2);
 }
 
+TEST_CASE("csgd topo refuses bad numbers with exit 2 naming the option it knows them by") {
+  csgd::testing::TempDir tmp;
+  const auto expect = [&](const std::string& args, const std::string& start) {
+    CAPTURE(args);
+    const auto r = run("topo " + args, tmp);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("csgd: error: " + start) != std::string::npos);
+    CHECK(r.err.find("internal error") == std::string::npos);
+  };
+  expect("torus --workers 0", "--workers: must be in 1..");
+  expect("ring --workers -3", "--workers: must be in 1..");
+  expect("ring --workers 8 --bandwidth 0", "--bandwidth: must be > 0");
+  expect("leaf-spine --workers 8 --hosts-per-leaf 3", "--hosts-per-leaf: must divide");
+  expect("hypercube --workers 12", "NAME:");
+}
+
 TEST_CASE("a dry run validates every run and writes nothing") {
   csgd::testing::TempDir tmp;
   write_file(tmp / "good.yaml", std::string(kGood) + "sweep: {algorithm.momentum: [0.0, 0.5]}\n");
@@ -132,15 +156,15 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   CHECK(from.out.find("L = 9") != std::string::npos);
 }
 
-TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the run and the sizes") {
+TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the file, the key, the run and the sizes") {
   csgd::testing::TempDir tmp;
   write_file(tmp / "big.yaml", "workers: 4096\nproblem: {model: synthetic, dimension: 4}\n"
                                "algorithm: {name: pr-sgd-momentum, sync_interval: 1, lr: 0.01}\n"
                                "stop: {iterations: 1000}\n");
   const auto r = run("run " + (tmp / "big.yaml").string() + " --timing-only --trace --out " + (tmp / "res").string(), tmp);
   CHECK(r.code == 2);
-  CHECK(r.err.find("run: --trace would record up to 1.23e+07 spans (3 × 4096 workers × 1000 iterations)") !=
-        std::string::npos);
+  CHECK(r.err.find("big.yaml:4:7: stop: --trace would record up to 1.23e+07 spans (3 × 4096 workers × 1000 iterations) "
+                   "in run 'run'") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(tmp / "res"));
   // The same run without --trace, or a shorter traced one, is accepted.
   CHECK(run("run " + (tmp / "big.yaml").string() + " --timing-only --dry-run --trace --set stop.iterations=100", tmp).code == 0);

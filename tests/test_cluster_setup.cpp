@@ -57,7 +57,10 @@ TEST_CASE("csgd bound --from reports the sqrt(rho) the run used, for every topol
 TEST_CASE("mixing auto on a switch-free flow topology is its host graph, so a complete network mixes in one step") {
   csgd::testing::TempDir tmp;
   const auto file = tmp / "exp.yaml";
-  write_file(file, kDecentralized + "workers: 9\ntiming: {network: {model: flow, topology: complete}}\n");
+  // (This file used to repeat `workers:`, and yaml-cpp silently kept the first: now refused.)
+  std::string text = kDecentralized;
+  text.replace(text.find("workers: 8"), 10, "workers: 9");
+  write_file(file, text + "timing: {network: {model: flow, topology: complete}}\n");
   const auto b = run("bound --from " + file.string() + " --json", tmp);
   REQUIRE(b.code == 0);
   // W of the complete graph with Metropolis-Hastings weights is 11ᵀ/N: √ρ = 0 (the bug reported √ρ of a ring).

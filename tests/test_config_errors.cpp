@@ -59,6 +59,33 @@ TEST_CASE("a YAML syntax error names file, line and column") {
   CHECK(msg.find("YAML syntax error") != std::string::npos);
 }
 
+TEST_CASE("a key given twice in one map is refused at its second place, naming the first") {
+  // yaml-cpp keeps both and reads the first, so `workers: 5` below `workers: 4` would be ignored.
+  CHECK(error_of(replace(kBase, "workers: 4", "workers: 4\nworkers: 5")) ==
+        "exp.yaml:3:1: workers: the key appears twice in one map (first at exp.yaml:2:1); give it once");
+  const auto flow = error_of(replace(kBase, "stop: {iterations: 100}", "stop: {iterations: 100, iterations: 5}"));
+  CHECK(flow.find("stop: {iterations: 100, iterations: 5}") == std::string::npos);
+  CHECK(flow.find(": iterations: the key appears twice in one map") != std::string::npos);
+  // A --set option that repeats a key inside its value is refused the same way.
+  CHECK(error_of(kBase, {"algorithm={lr: 0.1, lr: 0.2}"}).find("lr: the key appears twice") != std::string::npos);
+}
+
+TEST_CASE("an experiment name that is not one plain folder name is refused at the name key") {
+  for (const char* bad : {"../../escape", "a/b", "..", "\"\""}) {
+    CAPTURE(bad);
+    const auto msg = error_of(kBase, {std::string("name=") + bad});
+    CHECK(msg.find("name: the experiment name is a folder under --out") != std::string::npos);
+  }
+  CHECK(error_of(replace(kBase, "name: t", "name: my-run_2 (β=0.9)")) == "(accepted)");
+}
+
+TEST_CASE("a bad value of a sweep axis given by --set is reported at that --set") {
+  const std::string set = "sweep={algorithm.momentum: [0, 1.5]}";
+  CHECK(error_of(kBase, {set}).find("--set " + set + ": algorithm.momentum: the momentum coefficient") == 0);
+  CHECK(error_of(kBase, {"sweep.algorithm.momentum=[0.5, 2]"})
+            .find("--set sweep.algorithm.momentum=[0.5, 2]: algorithm.momentum:") == 0);
+}
+
 TEST_CASE("an unknown key is refused with the nearest valid key and its position") {
   const auto msg = error_of(replace(kBase, "  sync_interval: 4", "  sync_intervl: 4"));
   CHECK(msg.find("exp.yaml:9:3: algorithm.sync_intervl: unknown key; did you mean 'sync_interval'?") == 0);

@@ -16,6 +16,7 @@
 
 using namespace csgd;
 using csgd::testing::read_file;
+using csgd::testing::write_file;
 
 namespace {
 
@@ -129,4 +130,9 @@ TEST_CASE("csgd check refuses bad input with exit code 2") {
   CHECK(exit_code_of("check theory --experiments /nonexistent") == 2);
   CHECK(exit_code_of("check theory --no-such-option") == 2);
   CHECK(exit_code_of("check --help") == 0);
+  // --out naming a file is refused before any check runs (it used to run them all, then fail).
+  csgd::testing::TempDir tmp;
+  write_file(tmp / "a-file", "");
+  CHECK(exit_code_of("check theory --fast --only 5 --seeds 2 --out " + (tmp / "a-file").string()) == 2);
+  CHECK(read_file(tmp / "a-file").empty());
 }

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
+#include "output/run_folder.hpp"
 #include "theory/theory_checks.hpp"
 
 namespace csgd::cli {
@@ -114,6 +115,7 @@ int check_command(int argc, const char* const* argv) {
   }
   settings.experiments_dir = find_experiments(vm);
   const std::filesystem::path out = vm["out"].as<std::string>();
+  check_results_folder_writable(out, {});  // before the checks run, not after
   const bool quiet = vm.count("quiet") > 0;
   if (!quiet)
     settings.on_row = [](const CheckSection& s, const CheckRow& r) {

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <type_traits>
 #include <variant>
 
@@ -17,6 +18,7 @@
 
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
+#include "csgd/input_limits.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/network.hpp"
 #include "csgd/topology_registry.hpp"
@@ -141,8 +143,11 @@ int topo_command(int argc, const char* const* argv) {
     set_key(spec, *key, vm[option_name(name)].as<std::string>());
   }
   const int N = vm["workers"].as<int>();
+  if (N < 1 || N > kMaxWorkers) throw InputError(fmt::format("--workers: must be in 1..{}, got {}", kMaxWorkers, N));
   const double alpha = unit_value(vm, "latency", parse_duration_s, "5us");
   const double B = unit_value(vm, "bandwidth", parse_bandwidth_Bps, "10Gbps");
+  if (!(alpha >= 0 && std::isfinite(alpha))) throw InputError(fmt::format("--latency: must be ≥ 0, got {} s", alpha));
+  if (!(B > 0 && std::isfinite(B))) throw InputError(fmt::format("--bandwidth: must be > 0, got {} B/s", B));
 
   PhysicalTopology topology;
   MixingMatrix W;
@@ -154,7 +159,14 @@ int topo_command(int argc, const char* const* argv) {
     mixing.topology = vm["mixing"].as<std::string>();
     W = build_mixing_matrix(mixing, N, graph ? &*graph : nullptr);
   } catch (const ValidationError& e) {
-    throw InputError(fmt::format("--{}: {}", e.field(), e.what()));
+    // A setting's field as the option that gave it: the topology is NAME, mixing.* is --mixing.
+    const std::string field = e.field();
+    const std::string option = field == "name"                 ? std::string("NAME")
+                               : field.rfind("mixing", 0) == 0 ? std::string("--mixing")
+                                                               : "--" + option_name(field);
+    throw InputError(fmt::format("{}: {}", option, e.what()));
+  } catch (const std::invalid_argument& e) {  // a shape build_topology cannot make from these options
+    throw InputError(e.what());
   }
 
   const std::vector<int> degrees = topology.host_degrees();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -40,10 +41,15 @@ void check_tree(const YAML::Node& node, const std::string& where, bool positions
                                  "used); csgd reads no input that large",
                                  at(node), kMaxYamlNodes));
   if (node.IsMap()) {
+    std::map<std::string, YAML::Node> seen;  // yaml-cpp keeps both entries of a repeated key and reads the first
     for (const auto& entry : node) {
       if (!entry.first.IsScalar())
         throw InputError(fmt::format("{}: a key must be a plain name, not a YAML list or map (a complex key '? …')",
                                      at(entry.first)));
+      const auto [first, fresh] = seen.emplace(entry.first.Scalar(), entry.first);
+      if (!fresh)
+        throw InputError(fmt::format("{}: {}: the key appears twice in one map (first at {}); give it once",
+                                     at(entry.first), entry.first.Scalar(), at(first->second)));
       check_tree(entry.second, where, positions, budget);
     }
   } else if (node.IsSequence()) {
@@ -344,6 +350,9 @@ ExperimentPlan load_experiment_text(const std::string& text, const std::string& 
       run.swept.emplace_back(axes[k].key, flow.c_str());
     }
     auto source = std::make_shared<ConfigSource>(file, root);
+    for (const auto& a : axes)  // an axis a --set gave is reported at that --set, not in the file
+      for (const auto& o : overrides)
+        if (o.path == "sweep" || o.path == "sweep." + a.key) source->mark_override(a.key, o.origin);
     for (const auto& o : overrides) {
       if (is_sweep(o) || o.path == "seeds") continue;
       set_path(root, o.path, o.value, o.origin, false);

@@ -209,7 +209,6 @@ nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& pl
                      {"sync_interval", algorithm.mixing() ? 1 : c.algorithm.I}}},
       {"iterations_planned", plan.T},
       {"epochs", plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0.0},
-      {"bytes_per_worker_max", ledger.bytes_max_worker},
       {"stop_reason", stop_reason},
       {"samples_per_s", profile.gradient_s + profile.communicate_s > 0
                             ? static_cast<double>(t) * plan.samples_per_iteration /
@@ -257,10 +256,10 @@ struct Member {
   nlohmann::json random_iterate;
 };
 
-}  // namespace
-
 // What the team's rank 0 decides after an evaluation, told to the other ranks in one message.
 enum class Verdict : int { go_on, diverged, interrupted, target };
+
+}  // namespace
 
 template <class S>
 std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& options, const RankTeam& team) {
@@ -453,14 +452,18 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
     std::string metrics = fmt::format("train loss {:.4g}", f.train_loss.value_or(0.0));
     if (f.test_accuracy) metrics += fmt::format(", test accuracy {:.2f}%", 100 * *f.test_accuracy);
     if (f.grad_norm_sq) metrics += fmt::format(", ||∇f(x̄)||² {:.3g}", *f.grad_norm_sq);
+    // The parts are means over workers; waiting (blocked with nothing of its own moving) is named
+    // only where there is some, so that the parts add up to the simulated time.
+    const double wait_s = mean_worker_time(clock, &WorkerTime::wait_s);
     result.report = fmt::format(
-        "{} [{}]: {} after {} iterations{}\n  simulated {} ({} compute, {} communication), {} rounds, {} sent; "
+        "{} [{}]: {} after {} iterations{}\n  simulated {} ({} compute, {} communication{}), {} rounds, {} sent; "
         "wall {:.1f} s{}{}\n",
         rp.run_name, to_string(status), metrics, t,
         plan.iterations_per_epoch > 0 ? fmt::format(" ({:.2f} epochs)", static_cast<double>(t) / plan.iterations_per_epoch)
                                       : std::string(),
         format_duration(clock.now_s()), format_duration(mean_worker_time(clock, &WorkerTime::compute_s)),
-        format_duration(mean_worker_time(clock, &WorkerTime::comm_s)), m.ledger.rounds,
+        format_duration(mean_worker_time(clock, &WorkerTime::comm_s)),
+        wait_s > 0 ? fmt::format(", {} waiting", format_duration(wait_s)) : std::string(), m.ledger.rounds,
         format_bytes(m.ledger.bytes_total), seconds_since(start),
         members.size() > 1 ? fmt::format(" (one training for {} clocks)", members.size()) : std::string(),
         team.size() > 1 ? fmt::format(" (workers over {} ranks)", team.size()) : std::string());
