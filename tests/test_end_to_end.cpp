@@ -44,6 +44,8 @@ TEST_CASE("the quickstart on a reduced budget lifts test accuracy well above cha
   REQUIRE(results.size() == 1);
   const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
   CHECK(s["status"] == "completed");
+  CHECK(s["stop_reason"] == "epochs");  // the run ran to its stop.epochs cap
+  CHECK(results[0].stop_reason == "epochs");
   const double accuracy = s["final"]["test_accuracy"];
   MESSAGE("quickstart test accuracy after 0.3 epochs: " << accuracy);
   CHECK(accuracy > 0.6);  // ten classes: chance is 0.1

@@ -80,6 +80,12 @@ TEST_CASE("model sizes whose parameter count could overflow are refused by their
           {"problem.image_shape", "4722366482869645213696 values", "have 4"}, tmp);
 }
 
+TEST_CASE("a payload above 1 PB is refused at timing.model_bytes") {
+  TempDir tmp;
+  refused(dry_run(tmp, kFlowMlp, {"timing.model_bytes=1e30GB"}), {"timing.model_bytes", "at most 1e+15 bytes"}, tmp);
+  CHECK(dry_run(tmp, kFlowMlp, {"timing.model_bytes=1TB"}).code == 0);
+}
+
 TEST_CASE("topologies too large to build are refused before they are built") {
   TempDir tmp;
   refused(dry_run(tmp, kFlowMlp, {"timing.network.topology={name: fat-tree, k: 1000}"}),

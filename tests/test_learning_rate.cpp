@@ -68,4 +68,9 @@ TEST_CASE("learning-rate settings that break a rule are refused with the field n
   lr.schedule = "step";
   lr.milestones_epochs = {3, 2};
   CHECK_THROWS_WITH(lr.validate(), doctest::Contains("increasing"));
+  // Two warm-ups would silently mean the longer one: refused.
+  LrSpec both;
+  both.warmup_epochs = 1;
+  both.warmup_iterations = 3;
+  CHECK_THROWS_WITH(both.validate(), doctest::Contains("warmup_epochs or warmup_iterations, not both"));
 }

@@ -14,6 +14,10 @@ namespace csgd {
 // and N·N-sized quantities fit in 64 bits.
 inline constexpr int kMaxWorkers = 1 << 20;
 
+// The largest payload a round may price (timing.model_bytes, 1 PB): far above any model, and low
+// enough that a run's byte totals and simulated seconds stay ordinary numbers.
+inline constexpr double kMaxModelBytes = 1e15;
+
 // Text inputs (topology, W, LIBSVM files) larger than this are refused (4 GiB).
 inline constexpr std::uintmax_t kMaxInputFileBytes = std::uintmax_t{4} << 30;
 

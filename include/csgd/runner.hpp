@@ -35,7 +35,7 @@ struct RunResult {
   std::filesystem::path dir;
   std::string report;  // a few human-readable lines
   // Headline figures, for the table that ends a sweep.
-  std::string stop_reason;  // iterations | target | diverged | interrupted
+  std::string stop_reason;  // iterations | epochs (the cap) | target | diverged | interrupted
   long long iterations = 0, rounds = 0;
   double sim_time_s = 0;
   std::optional<double> train_loss, test_accuracy;

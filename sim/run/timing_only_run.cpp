@@ -33,7 +33,8 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   std::int64_t& t = ledger.t;
   RunStatus status = RunStatus::completed;
   const auto row_at = [&] {
-    const double lr = learning_rate(c.algorithm.lr, std::max<std::int64_t>(t, 1), plan.iterations_per_epoch, plan.T, c.N);
+    // As in training: the row of iteration 0 (no step yet) shows γ = 0.
+    const double lr = t == 0 ? 0.0 : learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     const MetricsRow row = ledger.row(plan, c.N, clock, lr, wall());
     csv.append(row.csv());
     on_row(row);
@@ -60,7 +61,7 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   s["iterations_planned"] = plan.T;
   write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
 
-  RunResult result{rp.run_name, status, dir, {}, status == RunStatus::completed ? "iterations" : "interrupted",
+  RunResult result{rp.run_name, status, dir, {}, status != RunStatus::completed ? "interrupted" : c.stop.iterations ? "iterations" : "epochs",
                    t, ledger.rounds, clock.now_s(), std::nullopt, std::nullopt};
   result.report = fmt::format("{} [{} · timing only]: {} iterations simulated in {}, {} rounds, {} sent; wall {:.2f} s\n",
                               rp.run_name, to_string(status), t, format_duration(clock.now_s()),

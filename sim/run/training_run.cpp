@@ -299,7 +299,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   Profile profile;
   Probe<S> probe;
   Vector<S> xbar;
-  std::string stop_reason = "iterations";
+  std::string stop_reason = c.stop.iterations ? "iterations" : "epochs";  // the cap, until something stops it sooner
   RunStatus status = RunStatus::completed;
   // Measures x̄ once and records the row of every clock; returns the model's part.
   const auto evaluate = [&](bool with_grad_norm) {

@@ -111,7 +111,11 @@ void NetworkSpec::validate() const {
 void TimingSpec::validate() const {
   compute.validate();
   network.validate();
-  if (model_bytes) require_positive("model_bytes", *model_bytes);
+  if (model_bytes) {
+    require_positive("model_bytes", *model_bytes);
+    require(*model_bytes <= kMaxModelBytes, "model_bytes",
+            fmt::format("must be at most {:g} bytes (1 PB), got {:g}", kMaxModelBytes, *model_bytes));
+  }
 }
 
 }  // namespace csgd

@@ -22,6 +22,8 @@ void LrSpec::validate() const {
   require(finite_positive(scale), "lr.scale", fmt::format("must be > 0, got {}", scale));
   require(std::isfinite(warmup_epochs) && warmup_epochs >= 0, "lr.warmup_epochs", "must be ≥ 0");
   require(warmup_iterations >= 0, "lr.warmup_iterations", "must be ≥ 0");
+  require(warmup_epochs == 0 || warmup_iterations == 0, "lr.warmup_iterations",
+          "give the warm-up once: warmup_epochs or warmup_iterations, not both");
   for (std::size_t k = 0; k < milestones_epochs.size(); ++k) {
     require(std::isfinite(milestones_epochs[k]) && milestones_epochs[k] > 0, "lr.milestones_epochs",
             "milestones must be > 0");

@@ -51,9 +51,10 @@ const bool registered = [] {
 
 double learning_rate(const LrSpec& lr, std::int64_t t, double iterations_per_epoch, std::int64_t T, int N) {
   double gamma = LrScheduleRegistry::find(lr.schedule)->gamma(lr, t, iterations_per_epoch, T, N);
-  // Linear warm-up: iteration t of a warm-up of W iterations runs at t/W of the rate.
+  // Linear warm-up: iteration t of a warm-up of W iterations runs at t/W of the rate (W in
+  // iterations or in epochs; validate() refuses both).
   double warmup = static_cast<double>(lr.warmup_iterations);
-  if (lr.warmup_epochs > 0 && iterations_per_epoch > 0) warmup = std::max(warmup, lr.warmup_epochs * iterations_per_epoch);
+  if (lr.warmup_epochs > 0 && iterations_per_epoch > 0) warmup = lr.warmup_epochs * iterations_per_epoch;
   if (warmup > 0 && static_cast<double>(t) < warmup) gamma *= static_cast<double>(t) / warmup;
   return gamma;
 }
