@@ -83,7 +83,7 @@ const bool registered = [] {
   MixingGraphRegistry::add({
       .name = "file",
       .help = "W itself, an N×N whitespace-separated matrix ('#' comments, fractions like 1/3)",
-      .keys = {{"file", &MixingSpec::file, "the matrix file (relative to the experiment file)", KeyUnit::path}},
+      .keys = {{"file", &MixingSpec::file, "the matrix file (relative to the experiment file; csgd topo: to the current folder)", KeyUnit::path}},
       .build = [](const MixingSpec& spec, int N, const Graph*) { return from_file(spec.file, N); },
   });
   return true;

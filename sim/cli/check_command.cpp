@@ -87,7 +87,8 @@ int check_command(int argc, const char* const* argv) {
     throw InputError(fmt::format("{} (see csgd check --help)", e.what()));
   }
   if (vm.count("help")) {
-    std::cout << "Usage: csgd check theory [--fast] [--out DIR] [--seeds K] [--only N...] [--quiet]\n\n"
+    std::cout << "Usage: csgd check theory [--fast] [--out DIR] [--seeds K] [--only N...] [--experiments DIR] "
+                 "[--threads N] [--quiet]\n\n"
                  "Runs the five checks of the paper's theory on the synthetic problem (Theorems 1–2 hold, linear\n"
                  "speedup, the I dependence of Theorem 1, Theorem 3 against the spectral gap, momentum averaging\n"
                  "against the reset baseline), prints one row per case and writes DIR/REPORT.md and DIR/checks.csv.\n"

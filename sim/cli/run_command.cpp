@@ -50,7 +50,18 @@ std::string registry_help() {
          members<LrScheduleRegistry>("algorithm.lr.schedule (every schedule also takes warmup_epochs, warmup_iterations)") +
          members<MixingGraphRegistry>("algorithm.mixing.topology (also auto: the host graph under the flow model, else ring)") +
          members<TopologyRegistry>("timing.network.topology.name (model: flow)") +
-         members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)");
+         members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)") +
+         "The other keys (README.md, \"Experiment files\" and \"Simulated time\", gives each with its default):\n"
+         "  top level          name, description, seed, seeds, workers, precision (float32 | float64), sweep\n"
+         "  timing.compute     step_time, device_flops, measured_factor, speed_factors, jitter,\n"
+         "                     stragglers {probability, slowdown}\n"
+         "  timing.network     model (analytic | flow), latency, bandwidth, payload {tensors, bucket, overlap},\n"
+         "                     software_overhead, staging {bandwidth}; model: flow also collective, topology,\n"
+         "                     sharing (max-min | rtt-weighted | lv08), tcp_window, duplex (full | half),\n"
+         "                     routing (shortest | ecmp)\n"
+         "  timing             model_bytes\n"
+         "  stop               iterations or epochs, target {loss, accuracy, grad_norm_sq}\n"
+         "  eval               every_iterations or every_epochs, grad_norm\n";
 }
 
 namespace po = boost::program_options;

@@ -64,7 +64,8 @@ void refuse_keys_not_read(const Section& s, const Entry* entry, const std::strin
 template <class Entry, class Spec>
 void read_entry_keys(Section& s, const Entry& entry, Spec& spec, std::string_view kind,
                      const std::filesystem::path& base_dir) {
-  refuse_keys_not_read(s, &entry, fmt::format("{} (a {})", entry.name, kind));
+  const bool vowel = !kind.empty() && std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
+  refuse_keys_not_read(s, &entry, fmt::format("{} ({} {})", entry.name, vowel ? "an" : "a", kind));
   for (const auto& key : entry.keys) read_key(s, key, spec, base_dir);
 }
 
