@@ -51,7 +51,7 @@ std::string registry_help() {
          members<MixingGraphRegistry>("algorithm.mixing.topology (also auto: the host graph under the flow model, else ring)") +
          members<TopologyRegistry>("timing.network.topology.name (model: flow)") +
          members<CollectiveRegistry>("timing.network.collective (model: flow; also auto: the topology's default)") +
-         "The other keys (README.md, \"Experiment files\" and \"Simulated time\", gives each with its default):\n"
+         "The other keys (each with its default in README.md, \"Experiment files\" and \"Simulated time\"):\n"
          "  top level          name, description, seed, seeds, workers, precision (float32 | float64), sweep\n"
          "  timing.compute     step_time, device_flops, measured_factor, speed_factors, jitter,\n"
          "                     stragglers {probability, slowdown}\n"
