@@ -154,6 +154,20 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   const auto from = run("bound --from " + csgd::testing::source_dir() + "/experiments/theory/theorem-bounds.yaml", tmp);
   CHECK(from.code == 0);
   CHECK(from.out.find("L = 9") != std::string::npos);
+  // A file on data: its settings, with L, σ, κ and f0 from the command line (all four needed).
+  write_file(tmp / "data.yaml", "workers: 4\nproblem: {model: logistic, dataset: {name: generated, samples: 100, "
+                                "features: 3}}\nalgorithm: {lr: 0.01, momentum: 0.5, sync_interval: 3}\n"
+                                "stop: {iterations: 500}\n");
+  const auto data = run("bound --from " + (tmp / "data.yaml").string() + " --L 2 --sigma 1 --kappa 0 --f0 5 --json", tmp);
+  REQUIRE(data.code == 0);
+  const auto inputs = nlohmann::json::parse(data.out)["inputs"];
+  CHECK(inputs["L"] == 2);
+  CHECK(inputs["I"] == 3);
+  CHECK(inputs["T"] == 500);
+  CHECK(inputs["beta"] == 0.5);
+  const auto partial = run("bound --from " + (tmp / "data.yaml").string() + " --L 2 --f0 5", tmp);
+  CHECK(partial.code == 2);
+  CHECK(partial.err.find("give --sigma, --kappa too") != std::string::npos);
 }
 
 TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the file, the key, the run and the sizes") {

@@ -26,23 +26,30 @@ struct FromFile {
   std::optional<double> sqrt_rho;
 };
 
-FromFile read_experiment_quantities(const std::string& file) {
+// `missing_constants`: the options among --L, --sigma, --kappa, --f0 not given. Only the synthetic
+// problem knows its constants; for another problem the file gives the settings and the command
+// line must give all four.
+FromFile read_experiment_quantities(const std::string& file, const std::vector<std::string>& missing_constants) {
   const ExperimentPlan plan = load_experiment(file, {});
   const RunPlan& run = plan.runs.front();
   const ExperimentConfig& c = run.config;
-  if (c.problem.model != "synthetic")
-    throw InputError(fmt::format("{}: L, σ, κ and f* are known exactly only for the synthetic problem; "
-                                 "give --L, --sigma, --kappa and --f0 instead", file));
+  const bool synthetic = c.problem.model == "synthetic";
+  if (!synthetic && !missing_constants.empty())
+    throw InputError(fmt::format("{}: L, σ, κ and f* are known exactly only for the synthetic problem; give {} too "
+                                 "(the file gives the other quantities)",
+                                 file, fmt::join(missing_constants, ", ")));
   if (!c.stop.iterations) throw InputError(fmt::format("{}: needs stop.iterations (T)", file));
-  auto problem = make_problem<double>(c.problem, c.N, c.seed);
-  const auto constants = *problem->constants();
-  Vector<double> x0(problem->dimension());
-  problem->initial_point({x0.data(), static_cast<std::size_t>(x0.size())});
   FromFile f;
-  f.in.L = constants.L;
-  f.in.sigma = constants.sigma;
-  f.in.kappa = constants.kappa;
-  f.in.f_gap = problem->evaluate({x0.data(), static_cast<std::size_t>(x0.size())}, {}).train_loss - constants.f_lower;
+  if (synthetic) {
+    auto problem = make_problem<double>(c.problem, c.N, c.seed);
+    const auto constants = *problem->constants();
+    Vector<double> x0(problem->dimension());
+    problem->initial_point({x0.data(), static_cast<std::size_t>(x0.size())});
+    f.in.L = constants.L;
+    f.in.sigma = constants.sigma;
+    f.in.kappa = constants.kappa;
+    f.in.f_gap = problem->evaluate({x0.data(), static_cast<std::size_t>(x0.size())}, {}).train_loss - constants.f_lower;
+  }
   f.in.beta = c.algorithm.beta;
   f.in.nesterov = c.algorithm.nesterov;
   f.in.I = c.algorithm.I;
@@ -67,7 +74,8 @@ int bound_command(int argc, const char* const* argv) {
   po::options_description o("Options of csgd bound");
   o.add_options()
       ("help,h", "print this help")
-      ("from", po::value<std::string>(), "read every quantity from a synthetic experiment file (options below override)")
+      ("from", po::value<std::string>(), "read the quantities from an experiment file (options below override; L, σ, κ "
+       "and f0 only from a synthetic one, else give them)")
       ("L", po::value<double>(), "smoothness L")
       ("sigma", po::value<double>(), "gradient noise σ")
       ("kappa", po::value<double>(), "heterogeneity κ")
@@ -96,7 +104,12 @@ int bound_command(int argc, const char* const* argv) {
   FromFile base;
   std::vector<std::string> missing;
   const bool from_file = vm.count("from") > 0;
-  if (from_file) base = read_experiment_quantities(vm["from"].as<std::string>());
+  if (from_file) {
+    std::vector<std::string> constants_missing;
+    for (const char* key : {"L", "sigma", "kappa", "f0"})
+      if (!vm.count(key)) constants_missing.push_back(std::string("--") + key);
+    base = read_experiment_quantities(vm["from"].as<std::string>(), constants_missing);
+  }
   BoundInputs& in = base.in;
   const auto take = [&](const char* key, auto& field) {
     using T = std::decay_t<decltype(field)>;
