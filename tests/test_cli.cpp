@@ -120,6 +120,7 @@ TEST_CASE("csgd topo refuses bad numbers with exit 2 naming the option it knows 
   expect("ring --workers 8 --bandwidth 0", "--bandwidth: must be > 0");
   expect("leaf-spine --workers 8 --hosts-per-leaf 3", "--hosts-per-leaf: must divide");
   expect("hypercube --workers 12", "NAME:");
+  expect("torus --workers 16 --dims 4x4x", "--dims: expected sizes like 4x4");
 }
 
 TEST_CASE("a dry run validates every run and writes nothing") {

@@ -32,6 +32,8 @@ namespace po = boost::program_options;
 
 std::vector<int> parse_dims(const std::string& text) {
   std::vector<int> dims;
+  if (text.empty() || text.back() == 'x')  // getline drops an empty last part: "4x4x" would read as 4x4
+    throw InputError(fmt::format("--dims: expected sizes like 4x4 or 4x4x2, got '{}'", text));
   std::stringstream in(text);
   for (std::string part; std::getline(in, part, 'x');) {
     std::stringstream p(part);
