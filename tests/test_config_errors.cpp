@@ -86,6 +86,16 @@ TEST_CASE("a bad value of a sweep axis given by --set is reported at that --set"
             .find("--set sweep.algorithm.momentum=[0.5, 2]: algorithm.momentum:") == 0);
 }
 
+TEST_CASE("a batch size or evaluation sample count must be a positive integer or full, and resolves to its value") {
+  const std::string data = "workers: 2\nproblem: {model: logistic, dataset: {name: generated, samples: 50}}\n"
+                           "stop: {iterations: 5}\n";
+  CHECK(error_of(data, {"problem.eval_train_samples=0"}).find("expected a positive integer or 'full'") != std::string::npos);
+  CHECK(error_of(data, {"problem.batch_size=-3"}).find("expected a positive integer or 'full'") != std::string::npos);
+  const std::string resolved = load_experiment_text(data, "exp.yaml", {"problem.batch_size=full"}).runs[0].resolved_yaml;
+  CHECK(resolved.find("batch_size: full") != std::string::npos);
+  CHECK(resolved.find("eval_train_samples: 10000") != std::string::npos);  // the default, written out
+}
+
 TEST_CASE("an unknown key is refused with the nearest valid key and its position") {
   const auto msg = error_of(replace(kBase, "  sync_interval: 4", "  sync_intervl: 4"));
   CHECK(msg.find("exp.yaml:9:3: algorithm.sync_intervl: unknown key; did you mean 'sync_interval'?") == 0);

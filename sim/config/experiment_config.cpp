@@ -30,14 +30,17 @@ Enum choose(Section& s, const std::string& key, const std::string& fallback,
 }
 
 // `full` or a positive count.
+// A count ≥ 1 or `full` (nullopt); the resolved file shows the value used, default included.
 std::optional<int> count_or_full(Section& s, const std::string& key, std::optional<int> fallback) {
-  if (auto text = s.optional<std::string>(key); text && *text == "full") return std::nullopt;
-  if (s.has(key)) {
-    const auto v = s.optional<int>(key);
-    if (!v) s.fail(key, "expected a positive integer or 'full'");
-    return v;
+  std::optional<int> v = fallback;
+  if (auto text = s.optional<std::string>(key); text && *text == "full") {
+    v = std::nullopt;
+  } else if (s.has(key)) {
+    v = s.optional<int>(key);
+    if (!v || *v < 1) s.fail(key, "expected a positive integer or 'full'");
   }
-  return fallback;
+  s.record(key, v ? YAML::Node(*v) : YAML::Node("full"));
+  return v;
 }
 
 std::vector<std::string_view> mixing_algorithms() {

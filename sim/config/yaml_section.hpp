@@ -65,10 +65,11 @@ class Section {
   void allow(std::initializer_list<const char*> keys);
   // Marks `key` as known and copies its value as written into the resolved configuration.
   void keep(const std::string& key);
+  // What the resolved configuration shows for `key` (the accessors record what they read).
+  void record(const std::string& key, const YAML::Node& resolved);
 
  private:
   YAML::Node value_node(const std::string& key) const;
-  void record(const std::string& key, const YAML::Node& resolved);
   std::optional<double> unit_value(const std::string& key, const char* what,
                                    std::optional<double> (*parse)(std::string_view));
 
