@@ -117,6 +117,10 @@ TEST_CASE("I < 1, gamma <= 0 and N < 1 are each refused with the key path") {
 TEST_CASE("a value of the wrong type says what was expected") {
   CHECK(error_of(replace(kBase, "workers: 4", "workers: four")).find("workers: expected an integer") != std::string::npos);
   CHECK(error_of(replace(kBase, "sync_interval: 4", "sync_interval: 2.5")).find("expected an integer") != std::string::npos);
+  // Negative values of unsigned or unit-carrying keys say that rather than "expected a number".
+  CHECK(error_of(kBase, {"seed=-1"}).find("seed: expected a whole number ≥ 0") != std::string::npos);
+  CHECK(error_of(kBase, {"timing.compute.step_time=-5ms"}).find("timing.compute.step_time: must not be negative, got -5ms") !=
+        std::string::npos);
 }
 
 TEST_CASE("a unit that cannot be read says what a valid one looks like") {

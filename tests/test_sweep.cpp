@@ -101,6 +101,15 @@ TEST_CASE("--set replaces a whole map, where a sweep value would merge") {
                        doctest::Contains("synthetic problem has no epochs"), csgd::InputError);
 }
 
+TEST_CASE("a shorthand set by --set can be extended by a later --set, as the file's own shorthand can") {
+  const char* text = "workers: 9\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\n"
+                     "timing: {network: {model: flow}}\n";
+  const auto plan = load_experiment_text(
+      text, "r.yaml", {"timing.network.topology=torus", "timing.network.topology.dims=[3,3]"});
+  CHECK(plan.runs[0].config.timing.network.topology.name == "torus");
+  CHECK(plan.runs[0].config.timing.network.topology.dims == std::vector<int>{3, 3});
+}
+
 TEST_CASE("--set sweep as one flow map replaces the whole sweep, like the dotted form") {
   const std::string base = "workers: 2\nproblem: {model: synthetic, dimension: 4}\nstop: {iterations: 10}\n"
                            "timing: {network: {model: flow}}\n";

@@ -91,6 +91,8 @@ const char* shorthand_key(const std::string& path) {
   if (path == "problem.partition") return "scheme";
   if (path == "algorithm.lr") return "initial";
   if (path == "algorithm.mixing") return "topology";
+  if (path == "timing.network.topology") return "name";
+  if (path == "timing.network.staging") return "bandwidth";
   return nullptr;
 }
 

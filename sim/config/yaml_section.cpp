@@ -26,6 +26,7 @@ template <class T> const char* type_name() {
   if constexpr (std::is_same_v<T, bool>) return "true or false";
   else if constexpr (std::is_same_v<T, std::string>) return "a string";
   else if constexpr (std::is_same_v<T, double>) return "a number";
+  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return "a whole number ≥ 0";
   else if constexpr (std::is_integral_v<T>) return "an integer";
   else if constexpr (std::is_same_v<T, std::vector<double>>) return "a list of numbers";
   else return "a list of integers";
@@ -150,7 +151,11 @@ std::optional<double> Section::unit_value(const std::string& key, const char* wh
   const YAML::Node node = value_node(key);
   std::optional<double> v;
   if (node.IsScalar()) v = parse(node.Scalar());
-  if (!v) fail(key, fmt::format("expected {}", what));
+  if (!v) {
+    // A quantity with a unit is never negative: say so rather than "expected a duration".
+    const bool negative = node.IsScalar() && !node.Scalar().empty() && node.Scalar().front() == '-';
+    fail(key, negative ? fmt::format("must not be negative, got {}", node.Scalar()) : fmt::format("expected {}", what));
+  }
   record(key, node);
   return v;
 }
