@@ -25,6 +25,14 @@ std::string metrics_without_wall_time(const std::filesystem::path& file) {
   return out.str();
 }
 
+// Runs the plan's one run into `dir` with `options` (out_dir set here), requires it to complete
+// and returns its summary.json.
+nlohmann::json completed_summary(const ExperimentPlan& plan, RunOptions options, const std::filesystem::path& dir) {
+  options.out_dir = dir;
+  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
+  return nlohmann::json::parse(read_file(dir / "run" / "summary.json"));
+}
+
 void run_with_threads(const ExperimentPlan& plan, const std::filesystem::path& out, std::size_t threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
   RunOptions options;
@@ -139,10 +147,8 @@ timing:
 stop: {iterations: 20}
 )", "flow.yaml", {});
   RunOptions options;
-  options.out_dir = tmp.path();
   options.trace = true;
-  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
-  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  const auto s = completed_summary(plan, options, tmp.path());
   CHECK(s["mixing"]["source"].get<std::string>().rfind("the network's host graph", 0) == 0);
   CHECK(s["topology"]["hosts"] == 9);
   CHECK(s["topology"]["diameter_hops"] == 2);
@@ -169,10 +175,8 @@ stop: {iterations: 40}
 eval: {every_iterations: 4}
 )", "t.yaml", {});
   RunOptions options;
-  options.out_dir = tmp.path();
   options.timing_only = true;
-  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
-  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  const auto s = completed_summary(plan, options, tmp.path());
   CHECK(s["mode"] == "timing-only");
   CHECK(s["rounds"] == 10);
   // 40 steps + 10 uncontended ring all-reduces of 2 × 3.4 MB on a physical ring.
@@ -191,10 +195,8 @@ timing: {compute: {step_time: 1ms}}
 stop: {iterations: 4}
 )", "t.yaml", {});
   RunOptions options;
-  options.out_dir = tmp.path();
   options.timing_only = true;
-  REQUIRE(run_experiment(plan, options).at(0).status == RunStatus::completed);
-  const auto s = nlohmann::json::parse(read_file(tmp / "run" / "summary.json"));
+  const auto s = completed_summary(plan, options, tmp.path());
   CHECK(s["rounds"] == 2);
   CHECK(s["problem"].get<std::string>().find("50000 workers, iid partition") != std::string::npos);
   options.timing_only = false;
