@@ -169,6 +169,14 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   const auto partial = run("bound --from " + (tmp / "data.yaml").string() + " --L 2 --f0 5", tmp);
   CHECK(partial.code == 2);
   CHECK(partial.err.find("give --sigma, --kappa too") != std::string::npos);
+  // A file that stops after epochs (as the paper's do) takes T from --T.
+  const std::string constants = " --L 2 --sigma 1 --kappa 0 --f0 5";
+  write_file(tmp / "epochs.yaml", read_file(tmp / "data.yaml").replace(read_file(tmp / "data.yaml").find("stop:"), 23,
+                                                                       "stop: {epochs: 2}"));
+  const auto epochs = run("bound --from " + (tmp / "epochs.yaml").string() + constants, tmp);
+  CHECK(epochs.code == 2);
+  CHECK(epochs.err.find("stops after epochs, not iterations: give --T") != std::string::npos);
+  CHECK(run("bound --from " + (tmp / "epochs.yaml").string() + constants + " --T 300", tmp).code == 0);
 }
 
 TEST_CASE("a trace that would pass 1 GiB is refused before any work, naming the file, the key, the run and the sizes") {

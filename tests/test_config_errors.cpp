@@ -74,7 +74,7 @@ TEST_CASE("an experiment name that is not one plain folder name is refused at th
   for (const char* bad : {"../../escape", "a/b", "..", "\"\""}) {
     CAPTURE(bad);
     const auto msg = error_of(kBase, {std::string("name=") + bad});
-    CHECK(msg.find("name: the experiment name is a folder under --out") != std::string::npos);
+    CHECK(msg.find("name: the experiment name names the results folder (results/NAME)") != std::string::npos);
   }
   CHECK(error_of(replace(kBase, "name: t", "name: my-run_2 (β=0.9)")) == "(accepted)");
 }

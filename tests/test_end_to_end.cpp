@@ -10,6 +10,7 @@
 
 #include "csgd/errors.hpp"
 #include "csgd/runner.hpp"
+#include "support/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 
@@ -186,7 +187,9 @@ eval: {every_iterations: 4}
 }
 
 TEST_CASE("a timing-only run on data needs no per-worker row lists, which training would refuse at that N") {
-  // 50,000 workers over 200,000 rows: iid row lists of 50,000 × 200,000 × 2 × 4 bytes = 80 GB.
+  // 50,000 workers over 200,000 rows: iid row lists of 50,000 × 200,000 × 2 × 4 bytes = 80 GB,
+  // refused under a memory limit of 8 GiB whatever this machine has.
+  const testing::ScopedEnv limit("CSGD_MEMORY_LIMIT", "8GiB");
   testing::TempDir tmp;
   const auto plan = load_experiment_text(R"(workers: 50000
 problem: {model: logistic, dataset: {name: generated, samples: 200000, test_samples: 10, features: 4, classes: 2}}
@@ -199,6 +202,15 @@ stop: {iterations: 4}
   const auto s = completed_summary(plan, options, tmp.path());
   CHECK(s["rounds"] == 2);
   CHECK(s["problem"].get<std::string>().find("50000 workers, iid partition") != std::string::npos);
+  // Measuring the step time (measured_factor) times worker 0 on a one-worker problem under iid:
+  // the same batches, without the lists.
+  const auto measured = load_experiment_text(R"(workers: 50000
+problem: {model: logistic, dataset: {name: generated, samples: 200000, test_samples: 10, features: 4, classes: 2}}
+algorithm: {sync_interval: 2}
+timing: {compute: {measured_factor: 1}}
+stop: {iterations: 4}
+)", "m.yaml", {});
+  CHECK(completed_summary(measured, options, tmp.path() / "measured")["sim_compute_s"].get<double>() > 0);
   options.timing_only = false;
   options.out_dir = tmp.path() / "trained";
   try {

@@ -91,7 +91,7 @@ cat >"$tmp/partitions.yaml" <<YAML
 name: partitions
 seed: 4
 workers: 5
-problem: {model: softmax, batch_size: 6, eval_train_samples: 0,
+problem: {model: softmax, batch_size: 6, eval_train_samples: full,
           dataset: {name: generated, samples: 2600, test_samples: 300, features: 10, classes: 5}}
 algorithm: {name: pr-sgd-momentum, momentum: 0.9, sync_interval: 2, lr: 0.1}
 timing: {compute: {step_time: 10ms}, network: {model: analytic, latency: 5us, bandwidth: 10Gbps}}

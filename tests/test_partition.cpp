@@ -9,6 +9,7 @@
 #include "csgd/errors.hpp"
 #include "csgd/partition.hpp"
 #include "csgd/random.hpp"
+#include "support/scoped_env.hpp"
 
 using csgd::PartitionScheme;
 using csgd::PartitionSpec;
@@ -200,8 +201,10 @@ TEST_CASE("partition sizes are the lists' sizes for every scheme, and iid's need
     REQUIRE(sizes.size() == lists.size());
     for (std::size_t i = 0; i < sizes.size(); ++i) CHECK(sizes[i] == lists[i].size());
   }
-  // iid lists of 2^20 workers × 120 rows would need about 1 GB (the list check refuses far larger
-  // ones); their sizes are one number per worker.
+  // iid lists of 2^20 workers × 120 rows would need about 1 GB, refused under a 64 MiB limit;
+  // their sizes are one number per worker.
+  const csgd::testing::ScopedEnv limit("CSGD_MEMORY_LIMIT", "64MiB");
+  CHECK_THROWS_AS(partition(l, 1 << 20, spec_of(PartitionScheme::iid)), csgd::InputError);
   const std::vector<std::size_t> sizes = csgd::partition_sizes(l.y, l.classes, l.num_classes, 1 << 20, spec_of(PartitionScheme::iid), 5);
   CHECK(sizes.size() == std::size_t{1} << 20);
   CHECK(sizes.back() == 120);

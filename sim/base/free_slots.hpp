@@ -7,12 +7,20 @@
 namespace csgd {
 
 namespace detail {
+// Room for one more element, doubling as push_back would.
+template <class Pool> void reserve_one(Pool& pool) {
+  if (pool.size() == pool.capacity()) pool.reserve(pool.empty() ? 8 : 2 * pool.size());
+}
+
 // Out of line and cold: a pool grows only while it warms up, and the per-message paths that
-// take slots stay small enough for their callers to inline.
+// take slots stay small enough for their callers to inline. Every pool makes room first, so an
+// allocation that fails leaves them all the same size.
 template <class Index, class Pool, class... More>
 [[gnu::noinline, gnu::cold]] Index grow_slot(Pool& pool, More&... more) {
-  const auto slot = static_cast<Index>(pool.size());  // the pools grow together
-  pool.emplace_back();
+  reserve_one(pool);
+  (reserve_one(more), ...);
+  const auto slot = static_cast<Index>(pool.size());
+  pool.emplace_back();  // default constructors that do not throw: nothing below can fail
   (more.emplace_back(), ...);
   return slot;
 }

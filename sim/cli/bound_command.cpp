@@ -29,7 +29,9 @@ struct FromFile {
 // `missing_constants`: the options among --L, --sigma, --kappa, --f0 not given. Only the synthetic
 // problem knows its constants; for another problem the file gives the settings and the command
 // line must give all four.
-FromFile read_experiment_quantities(const std::string& file, const std::vector<std::string>& missing_constants) {
+// `T_option`: --T, which decides T (and a theory schedule's γ) over the file's stop.iterations.
+FromFile read_experiment_quantities(const std::string& file, const std::vector<std::string>& missing_constants,
+                                    std::optional<std::int64_t> T_option) {
   const ExperimentPlan plan = load_experiment(file, {});
   const RunPlan& run = plan.runs.front();
   const ExperimentConfig& c = run.config;
@@ -38,7 +40,8 @@ FromFile read_experiment_quantities(const std::string& file, const std::vector<s
     throw InputError(fmt::format("{}: L, σ, κ and f* are known exactly only for the synthetic problem; give {} too "
                                  "(the file gives the other quantities)",
                                  file, fmt::join(missing_constants, ", ")));
-  if (!c.stop.iterations) throw InputError(fmt::format("{}: needs stop.iterations (T)", file));
+  if (!c.stop.iterations && !T_option)
+    throw InputError(fmt::format("{}: stops after epochs, not iterations: give --T (or set stop.iterations)", file));
   FromFile f;
   if (synthetic) {
     auto problem = make_problem<double>(c.problem, c.N, c.seed);
@@ -54,7 +57,7 @@ FromFile read_experiment_quantities(const std::string& file, const std::vector<s
   f.in.nesterov = c.algorithm.nesterov;
   f.in.I = c.algorithm.I;
   f.in.N = c.N;
-  f.in.T = *c.stop.iterations;
+  f.in.T = T_option ? *T_option : *c.stop.iterations;
   f.in.gamma = learning_rate(c.algorithm.lr, 1, 0, f.in.T, c.N);
   // W exactly as the run builds it (the flow model's host graph for `mixing: auto`).
   if (const ResolvedCluster cluster = resolve_cluster(run); cluster.W) f.sqrt_rho = cluster.W->sqrt_rho;
@@ -108,7 +111,7 @@ int bound_command(int argc, const char* const* argv) {
     std::vector<std::string> constants_missing;
     for (const char* key : {"L", "sigma", "kappa", "f0"})
       if (!vm.count(key)) constants_missing.push_back(std::string("--") + key);
-    base = read_experiment_quantities(vm["from"].as<std::string>(), constants_missing);
+    base = read_experiment_quantities(vm["from"].as<std::string>(), constants_missing, vm.count("T") ? std::optional(vm["T"].as<std::int64_t>()) : std::nullopt);
   }
   BoundInputs& in = base.in;
   const auto take = [&](const char* key, auto& field) {

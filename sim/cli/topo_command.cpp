@@ -6,7 +6,6 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
-#include <stdexcept>
 #include <type_traits>
 #include <variant>
 
@@ -167,8 +166,6 @@ int topo_command(int argc, const char* const* argv) {
                                : field.rfind("mixing", 0) == 0 ? std::string("--mixing")
                                                                : "--" + option_name(field);
     throw InputError(fmt::format("{}: {}", option, e.what()));
-  } catch (const std::invalid_argument& e) {  // a shape build_topology cannot make from these options
-    throw InputError(e.what());
   }
 
   const std::vector<int> degrees = topology.host_degrees();

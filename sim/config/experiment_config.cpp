@@ -29,7 +29,6 @@ Enum choose(Section& s, const std::string& key, const std::string& fallback,
   s.fail(key, fmt::format("must be one of {}; got '{}'", fmt::join(names, ", "), value));
 }
 
-// `full` or a positive count.
 // A count ≥ 1 or `full` (nullopt); the resolved file shows the value used, default included.
 std::optional<int> count_or_full(Section& s, const std::string& key, std::optional<int> fallback) {
   std::optional<int> v = fallback;

@@ -44,14 +44,14 @@ void validate_section(const Spec& spec, const std::string& section) {
 }
 
 void ExperimentConfig::validate() const {
-  // The name is a folder under --out (results/NAME/…): one plain path component.
+  // Without --out the results go to results/NAME: one plain path component.
   const bool plain = !name.empty() && name != "." && name != ".." &&
                      std::none_of(name.begin(), name.end(), [](char ch) {
                        return ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
                      });
   require(plain, "name",
-          fmt::format("the experiment name is a folder under --out: give 1–200 characters without '/', '\\' or "
-                      "control characters, not '.' or '..' (got '{}')",
+          fmt::format("the experiment name names the results folder (results/NAME): give a name without '/', "
+                      "'\\' or control characters, not empty, '.' or '..' (got '{}')",
                       name));
   require(N >= 1, "workers", fmt::format("the worker count N must be ≥ 1, got {}", N));
   require(N <= kMaxWorkers, "workers", fmt::format("the worker count N must be ≤ {} (2^20), got {}", kMaxWorkers, N));

@@ -2,7 +2,7 @@
 // What every network model does with a message's byte count: check it, and add it to its
 // sender's total (NetworkModel::bytes_sent).
 #include <cmath>
-#include <cstdint>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -158,8 +158,12 @@ PreparedRun<S> prepare(const RunPlan& plan, const RunOptions& options, SharedPro
   // Measured on a problem of its own: a gradient draws a batch, which would move worker 0's
   // sampler and change the run's numerics (a timing key must not). Once per team, on the rank that
   // runs the clock.
-  if (here && team.leads() && c.timing.compute.measured_factor)
-    setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, c.N, c.seed), c.seed);
+  // Under iid every worker holds all rows, so worker 0 of a one-worker problem draws the same
+  // batches without N copies of the row lists (at 16k workers, gigabytes).
+  if (here && team.leads() && c.timing.compute.measured_factor) {
+    const int measured_N = c.problem.partition.scheme == PartitionScheme::iid ? 1 : c.N;
+    setup.measured_step_s = measure_step_seconds(*make_problem<S>(c.problem, measured_N, c.seed), c.seed);
+  }
   if (const MixingMatrix* W = run.algorithm->mixing()) setup.neighbours = neighbour_lists(*W);
   if (options.trace) {
     if (here) require_trace_fits(plan, c.N, make_run_schedule(c, *run.problem).T);

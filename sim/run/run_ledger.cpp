@@ -28,6 +28,7 @@ nlohmann::json RunLedger::summary(const RunPlan& rp, const RunSchedule& plan, co
                       {"timing_model", clock.describe()},
                       {"model_bytes", plan.model_bytes},
                       {"iterations", t},
+                      {"iterations_planned", plan.T},
                       {"rounds", rounds},
                       {"bytes_total", bytes_total},
                       {"bytes_per_worker", bytes_total / c.N},

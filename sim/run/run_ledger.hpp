@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "csgd/algorithm.hpp"
+#include "csgd/experiment.hpp"
 #include "csgd/problem.hpp"
 #include "csgd/timing.hpp"
 #include "run/metrics_row.hpp"
@@ -25,6 +26,14 @@ Schedule make_schedule(const Problem<S>& problem, const Algorithm<S>& algorithm,
   return [flops, &algorithm, model_bytes](std::int64_t t) {
     return IterationOps{*flops, algorithm.round_after(t, model_bytes)};
   };
+}
+
+// Why a run that nothing stopped sooner ended: its cap, stop.iterations or stop.epochs.
+inline const char* cap_reason(const StopSpec& stop) { return stop.iterations ? "iterations" : "epochs"; }
+
+// The problem's summary.json fields: its description and parameter count m.
+template <class S> nlohmann::json problem_fields(const Problem<S>& problem) {
+  return {{"problem", problem.describe()}, {"parameters", problem.dimension()}};
 }
 
 // Running totals after t iterations.

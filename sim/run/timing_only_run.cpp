@@ -56,12 +56,10 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
   nlohmann::json s = ledger.summary(rp, plan, clock, run.topology.get(), to_string(status), wall());
   s["mode"] = "timing-only";
   s["algorithm"] = run.algorithm->name();
-  s["problem"] = run.problem->describe();  // its sizes only: nothing was trained
-  s["parameters"] = run.problem->dimension();
-  s["iterations_planned"] = plan.T;
+  s.update(problem_fields(*run.problem));  // its sizes only: nothing was trained
   write_file_atomically(dir / "summary.json", s.dump(2) + "\n");
 
-  RunResult result{rp.run_name, status, dir, {}, status != RunStatus::completed ? "interrupted" : c.stop.iterations ? "iterations" : "epochs",
+  RunResult result{rp.run_name, status, dir, {}, status == RunStatus::completed ? cap_reason(c.stop) : "interrupted",
                    t, ledger.rounds, clock.now_s(), std::nullopt, std::nullopt};
   result.report = fmt::format("{} [{} · timing only]: {} iterations simulated in {}, {} rounds, {} sent; wall {:.2f} s\n",
                               rp.run_name, to_string(status), t, format_duration(clock.now_s()),

@@ -198,16 +198,14 @@ nlohmann::json training_summary(const PreparedRun<S>& run, const RunSchedule& pl
   const Algorithm<S>& algorithm = *run.algorithm;
   const std::int64_t t = ledger.t;
   nlohmann::json s = ledger.summary(*run.plan, plan, *run.clock, run.topology.get(), status, wall_s);
+  s.update(problem_fields(*run.problem));
   s.update({
       {"seed", c.seed},
       {"precision", c.precision == Precision::float32 ? "float32" : "float64"},
-      {"problem", run.problem->describe()},
-      {"parameters", run.problem->dimension()},
       {"algorithm", {{"name", algorithm.name()},
                      {"momentum", c.algorithm.beta},
                      {"nesterov", c.algorithm.nesterov},
                      {"sync_interval", algorithm.mixing() ? 1 : c.algorithm.I}}},
-      {"iterations_planned", plan.T},
       {"epochs", plan.iterations_per_epoch > 0 ? static_cast<double>(t) / plan.iterations_per_epoch : 0.0},
       {"stop_reason", stop_reason},
       {"samples_per_s", profile.gradient_s + profile.communicate_s > 0
@@ -299,7 +297,7 @@ std::vector<RunResult> train(std::span<RunOutput<S>> outputs, const RunOptions& 
   Profile profile;
   Probe<S> probe;
   Vector<S> xbar;
-  std::string stop_reason = c.stop.iterations ? "iterations" : "epochs";  // the cap, until something stops it sooner
+  std::string stop_reason = cap_reason(c.stop);  // until something stops it sooner
   RunStatus status = RunStatus::completed;
   // Measures x̄ once and records the row of every clock; returns the model's part.
   const auto evaluate = [&](bool with_grad_norm) {

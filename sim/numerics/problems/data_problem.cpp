@@ -52,39 +52,6 @@ struct RowSet {
   std::int64_t chunks() const { return (count + kChunk - 1) / kChunk; }
 };
 
-// Samples one gradient of worker i touches (its batch, or its whole partition of `rows` rows for
-// a full batch); refuses a partition the batch cannot be drawn from.
-std::size_t samples_per_step_of(const ProblemSpec& spec, std::size_t worker, std::size_t rows) {
-  if (rows == 0) throw InputError(fmt::format("worker {} has no training rows", worker));
-  if (!spec.batch_size) return rows;
-  if (static_cast<std::size_t>(*spec.batch_size) > rows)
-    throw ValidationError("batch_size", fmt::format("batch_size {} is larger than worker {}'s partition ({} rows)",
-                                                    *spec.batch_size, worker, rows));
-  return static_cast<std::size_t>(*spec.batch_size);
-}
-
-template <class S>
-void initial_point_of(const Model<S>& model, const ProblemSpec& spec, std::uint64_t seed, std::span<S> x) {
-  if (spec.init == Init::zeros) {
-    std::fill(x.begin(), x.end(), S(0));
-    return;
-  }
-  Rng rng(seed, stream::init);
-  model.seeded_init(x, rng);
-}
-
-template <class S>
-std::string describe_data_problem(const Model<S>& model, const TrainTest<S>& data, std::int64_t train_rows, std::size_t N,
-                                  const ProblemSpec& spec) {
-  const auto& train = *data.train;
-  const std::string test = data.test ? fmt::format(" + {} test", data.test->size()) : "";
-  const std::string batch = !spec.batch_size ? "full batch"
-                            : fmt::format("batch {} {}", *spec.batch_size, spec.shuffle ? "shuffled" : "with replacement");
-  return fmt::format("{} on {} ({} train{} rows, d={}), {} workers, {} partition, {}, m={}", model.describe(),
-                     train.source, train_rows, test, train.dim(), N, to_string(spec.partition.scheme), batch,
-                     model.dimension());
-}
-
 template <class S>
 class DataProblem final : public Problem<S> {
  public:
@@ -164,7 +131,9 @@ class DataProblem final : public Problem<S> {
     return e;
   }
 
-  std::string describe() const override { return describe_data_problem(*model_, data_, train_size(), partitions_.size(), spec_); }
+  std::string describe() const override {
+    return describe_data_problem(data_shape(*model_, data_, train_size()), partitions_.size(), spec_);
+  }
 
  private:
   ThreadScratch<S> make_thread_scratch() const {
@@ -316,42 +285,6 @@ class DataProblem final : public Problem<S> {
   mutable tbb::enumerable_thread_specific<ThreadScratch<S>> scratch_;
 };
 
-// The same problem's sizes without its row lists, samplers or scratch (--timing-only): what the
-// cluster clock and the run's books read. Nothing here draws a batch or evaluates a point.
-template <class S>
-class DataProblemShape final : public Problem<S> {
- public:
-  DataProblemShape(const ProblemSpec& spec, TrainTest<S> data, const std::vector<std::size_t>& rows_per_worker,
-                   std::unique_ptr<Model<S>> model, std::uint64_t seed)
-      : data_(std::move(data)), model_(std::move(model)), spec_(spec), seed_(seed) {
-    samples_.reserve(rows_per_worker.size());
-    for (std::size_t i = 0; i < rows_per_worker.size(); ++i)
-      samples_.push_back(static_cast<std::int64_t>(samples_per_step_of(spec, i, rows_per_worker[i])));
-  }
-
-  Eigen::Index dimension() const override { return model_->dimension(); }
-  void initial_point(std::span<S> x) const override { initial_point_of(*model_, spec_, seed_, x); }
-  void stochastic_gradient(int, std::span<const S>, std::span<S>, Rng&) override { no_data("a stochastic gradient"); }
-  std::int64_t samples_per_step(int worker) const override { return samples_[static_cast<std::size_t>(worker)]; }
-  std::int64_t train_size() const override { return data_.train->size(); }
-  double gradient_flops(int worker) const override {
-    return model_->flops_per_sample() * static_cast<double>(samples_per_step(worker));
-  }
-  Evaluation evaluate(std::span<const S>, const EvalOptions&) const override { no_data("an evaluation"); }
-  std::string describe() const override { return describe_data_problem(*model_, data_, train_size(), samples_.size(), spec_); }
-
- private:
-  [[noreturn]] static void no_data(const char* what) {
-    throw std::logic_error(std::string("a problem built for --timing-only has no row lists: ") + what + " needs make_problem");
-  }
-
-  TrainTest<S> data_;
-  std::unique_ptr<Model<S>> model_;
-  ProblemSpec spec_;
-  std::uint64_t seed_;
-  std::vector<std::int64_t> samples_;  // per worker
-};
-
 // The cnn's input shape: problem.image_shape, else the data set's own; C·H·W must be d, and every
 // stage's 2×2 pooling must leave at least one pixel.
 template <class S>
@@ -384,13 +317,6 @@ ImageShape image_shape_of(const ProblemSpec& spec, const Dataset<S>& train) {
   return shape;
 }
 
-template <class S>
-std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train) {
-  const ModelEntry* entry = ModelRegistry::find(spec.model);
-  if (!entry || !entry->data()) throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
-  if constexpr (std::is_same_v<S, float>) return entry->model_float(spec, train);
-  else return entry->model_double(spec, train);
-}
 
 // Class index of each test row in the training set's label values (the model's output classes).
 template <class S>
@@ -408,6 +334,53 @@ std::vector<std::int32_t> test_class_indices(const Dataset<S>& test, const Datas
 }
 
 }  // namespace
+
+std::size_t samples_per_step_of(const ProblemSpec& spec, std::size_t worker, std::size_t rows) {
+  if (rows == 0) throw InputError(fmt::format("worker {} has no training rows", worker));
+  if (!spec.batch_size) return rows;
+  if (static_cast<std::size_t>(*spec.batch_size) > rows)
+    throw ValidationError("batch_size", fmt::format("batch_size {} is larger than worker {}'s partition ({} rows)",
+                                                    *spec.batch_size, worker, rows));
+  return static_cast<std::size_t>(*spec.batch_size);
+}
+
+template <class S>
+void initial_point_of(const Model<S>& model, const ProblemSpec& spec, std::uint64_t seed, std::span<S> x) {
+  if (spec.init == Init::zeros) {
+    std::fill(x.begin(), x.end(), S(0));
+    return;
+  }
+  Rng rng(seed, stream::init);
+  model.seeded_init(x, rng);
+}
+template void initial_point_of<float>(const Model<float>&, const ProblemSpec&, std::uint64_t, std::span<float>);
+template void initial_point_of<double>(const Model<double>&, const ProblemSpec&, std::uint64_t, std::span<double>);
+
+std::string describe_data_problem(const DataShape& data, std::size_t N, const ProblemSpec& spec) {
+  const std::string test = data.test_rows ? fmt::format(" + {} test", *data.test_rows) : "";
+  const std::string batch = !spec.batch_size ? "full batch"
+                            : fmt::format("batch {} {}", *spec.batch_size, spec.shuffle ? "shuffled" : "with replacement");
+  return fmt::format("{} on {} ({} train{} rows, d={}), {} workers, {} partition, {}, m={}", data.model, data.source,
+                     data.train_rows, test, data.features, N, to_string(spec.partition.scheme), batch, data.parameters);
+}
+
+template <class S>
+DataShape data_shape(const Model<S>& model, const TrainTest<S>& data, std::int64_t train_rows) {
+  return {model.describe(), data.train->source, train_rows,
+          data.test ? std::optional<std::int64_t>(data.test->size()) : std::nullopt, data.train->dim(), model.dimension()};
+}
+template DataShape data_shape<float>(const Model<float>&, const TrainTest<float>&, std::int64_t);
+template DataShape data_shape<double>(const Model<double>&, const TrainTest<double>&, std::int64_t);
+
+template <class S>
+std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train) {
+  const ModelEntry* entry = ModelRegistry::find(spec.model);
+  if (!entry || !entry->data()) throw ValidationError("model", fmt::format("'{}' is not a model trained on data", spec.model));
+  if constexpr (std::is_same_v<S, float>) return entry->model_float(spec, train);
+  else return entry->model_double(spec, train);
+}
+template std::unique_ptr<Model<float>> make_model<float>(const ProblemSpec&, const Dataset<float>&);
+template std::unique_ptr<Model<double>> make_model<double>(const ProblemSpec&, const Dataset<double>&);
 
 template <class S> int model_classes(const ProblemSpec& spec, const Dataset<S>& train) {
   if (train.classes.empty())
@@ -440,18 +413,6 @@ std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest
   return std::make_unique<DataProblem<S>>(spec, std::move(data), std::move(partitions), std::move(model),
                                           std::move(test_classes), seed, team);
 }
-
-template <class S>
-std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, TrainTest<S> data,
-                                                    const std::vector<std::size_t>& rows_per_worker, std::uint64_t seed) {
-  if (!data.train || data.train->size() == 0) throw InputError("the training set is empty");
-  auto model = make_model<S>(spec, *data.train);
-  return std::make_unique<DataProblemShape<S>>(spec, std::move(data), rows_per_worker, std::move(model), seed);
-}
-template std::unique_ptr<Problem<float>> make_data_problem_shape<float>(const ProblemSpec&, TrainTest<float>,
-                                                                        const std::vector<std::size_t>&, std::uint64_t);
-template std::unique_ptr<Problem<double>> make_data_problem_shape<double>(const ProblemSpec&, TrainTest<double>,
-                                                                          const std::vector<std::size_t>&, std::uint64_t);
 
 template std::unique_ptr<Problem<float>> make_data_problem<float>(const ProblemSpec&, TrainTest<float>,
                                                                   std::vector<std::vector<std::uint32_t>>,

@@ -5,6 +5,7 @@
 // gathering, chunking, threads and the l2 term belong to the problem (data_problem.cpp).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -85,9 +86,29 @@ std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest
 // The same problem's sizes without its data (--timing-only): dimension, samples and FLOPs per
 // step, train size and description as make_data_problem gives them for partitions of
 // `rows_per_worker` rows, and the same refusals (batch larger than a partition); a gradient or an
-// evaluation throws std::logic_error. No row list, sampler or scratch is made.
+// evaluation throws std::logic_error. It keeps the model and a few numbers, not the data
+// (data_problem_shape.cpp).
 template <class S>
-std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, TrainTest<S> data,
+std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, const TrainTest<S>& data,
                                                     const std::vector<std::size_t>& rows_per_worker, std::uint64_t seed);
+
+// What DataProblem and its shape share (data_problem.cpp).
+// The model for spec.model on `train`'s features and classes.
+template <class S> std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train);
+// Samples one gradient of `worker` touches — its batch, or its whole partition of `rows` rows for a
+// full batch; InputError for an empty partition, ValidationError("batch_size") for a batch above it.
+std::size_t samples_per_step_of(const ProblemSpec& spec, std::size_t worker, std::size_t rows);
+// x̂ from `init` and the seed.
+template <class S>
+void initial_point_of(const Model<S>& model, const ProblemSpec& spec, std::uint64_t seed, std::span<S> x);
+// The numbers a problem's one-line description names.
+struct DataShape {
+  std::string model, source;
+  std::int64_t train_rows = 0;
+  std::optional<std::int64_t> test_rows;
+  Eigen::Index features = 0, parameters = 0;
+};
+template <class S> DataShape data_shape(const Model<S>& model, const TrainTest<S>& data, std::int64_t train_rows);
+std::string describe_data_problem(const DataShape& data, std::size_t N, const ProblemSpec& spec);
 
 }  // namespace csgd

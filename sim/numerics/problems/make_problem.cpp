@@ -86,10 +86,10 @@ template <class S>
 std::unique_ptr<Problem<S>> make_problem_shape(const ProblemSpec& spec, int N, std::uint64_t seed) {
   const ModelEntry& entry = checked_model(spec, N);
   if (!entry.data()) return make_synthetic<S>(entry, spec, N, seed);  // small: N·dimension numbers
-  TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
+  const TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
   const Dataset<S>& train = *data.train;
   const auto sizes = partition_sizes(train.y, train.classes, train.num_classes(), N, spec.partition, seed);
-  return make_data_problem_shape<S>(spec, std::move(data), sizes, seed);
+  return make_data_problem_shape<S>(spec, data, sizes, seed);
 }
 
 template std::unique_ptr<Problem<float>> make_problem_shape<float>(const ProblemSpec&, int, std::uint64_t);
