@@ -227,7 +227,8 @@ namespace {
 const bool registered = TopologyRegistry::add({
     .name = "custom",
     .help = "hosts, switches and links from a file: an edge list (\"a b [latency] [bandwidth]\") or GraphML",
-    .keys = {{"file", &TopologySpec::file, "the edge-list or GraphML file (relative to the experiment file; csgd topo: to the current folder)",
+    .keys = {{"file", &TopologySpec::file,
+              "the edge-list or GraphML file (relative to the experiment file; csgd topo: to the current folder)",
               KeyUnit::path}},
     .build = custom,
     .validate = [](const TopologySpec& s) {
