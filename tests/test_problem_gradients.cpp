@@ -523,7 +523,14 @@ TEST_CASE("a problem's shape for --timing-only has make_problem's sizes, FLOPs a
       CHECK_THROWS_AS(shape->evaluate(b, {}), std::logic_error);
     }
   }
-  // The same refusal as training: a batch larger than a worker's partition.
+  // The same refusals as training: a test set of another width,
+  {
+    ProblemSpec mlp = spec_for("mlp");
+    const TrainTest<double> mismatched{make_data<double>(40, 4, 3, 19), make_data<double>(10, 5, 3, 7)};
+    CHECK_THROWS_AS(make_data_problem<double>(mlp, mismatched, all_rows(40, 2), 1), csgd::InputError);
+    CHECK_THROWS_AS(csgd::make_data_problem_shape<double>(mlp, mismatched, {40, 40}, 1), csgd::InputError);
+  }
+  // and a batch larger than a worker's partition.
   ProblemSpec spec;
   spec.model = "logistic";
   spec.dataset.name = "generated";

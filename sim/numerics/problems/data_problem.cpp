@@ -402,17 +402,31 @@ template <class S>
 std::unique_ptr<Problem<S>> make_data_problem(const ProblemSpec& spec, TrainTest<S> data,
                                               std::vector<std::vector<std::uint32_t>> partitions,
                                               std::uint64_t seed, const RankTeam* team) {
+  std::vector<std::int32_t> test_classes;
+  auto model = checked_model(spec, data, &test_classes);
+  return std::make_unique<DataProblem<S>>(spec, std::move(data), std::move(partitions), std::move(model),
+                                          std::move(test_classes), seed, team);
+}
+
+template <class S>
+std::unique_ptr<Model<S>> checked_model(const ProblemSpec& spec, const TrainTest<S>& data,
+                                        std::vector<std::int32_t>* test_classes) {
   if (!data.train || data.train->size() == 0) throw InputError("the training set is empty");
   const Dataset<S>& train = *data.train;
   if (data.test && data.test->dim() != train.dim())
     throw InputError(fmt::format("the test set {} has {} features but the training set {} has {}", data.test->source,
                                  data.test->dim(), train.source, train.dim()));
   auto model = make_model<S>(spec, train);
-  std::vector<std::int32_t> test_classes;
-  if (data.test && model->classifies()) test_classes = test_class_indices(*data.test, train);
-  return std::make_unique<DataProblem<S>>(spec, std::move(data), std::move(partitions), std::move(model),
-                                          std::move(test_classes), seed, team);
+  if (data.test && model->classifies()) {  // refuses test labels the training set lacks
+    auto classes = test_class_indices(*data.test, train);
+    if (test_classes) *test_classes = std::move(classes);
+  }
+  return model;
 }
+template std::unique_ptr<Model<float>> checked_model<float>(const ProblemSpec&, const TrainTest<float>&,
+                                                            std::vector<std::int32_t>*);
+template std::unique_ptr<Model<double>> checked_model<double>(const ProblemSpec&, const TrainTest<double>&,
+                                                              std::vector<std::int32_t>*);
 
 template std::unique_ptr<Problem<float>> make_data_problem<float>(const ProblemSpec&, TrainTest<float>,
                                                                   std::vector<std::vector<std::uint32_t>>,

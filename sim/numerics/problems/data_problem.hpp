@@ -95,6 +95,12 @@ std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, con
 // What DataProblem and its shape share (data_problem.cpp).
 // The model for spec.model on `train`'s features and classes.
 template <class S> std::unique_ptr<Model<S>> make_model(const ProblemSpec& spec, const Dataset<S>& train);
+// The same after the checks of the data both refuse: an empty training set, a test set of another
+// width, test labels the training set lacks (InputError). `test_classes`, if given, receives each
+// test row's class index (empty when the model does not classify).
+template <class S>
+std::unique_ptr<Model<S>> checked_model(const ProblemSpec& spec, const TrainTest<S>& data,
+                                        std::vector<std::int32_t>* test_classes = nullptr);
 // Samples one gradient of `worker` touches — its batch, or its whole partition of `rows` rows for a
 // full batch; InputError for an empty partition, ValidationError("batch_size") for a batch above it.
 std::size_t samples_per_step_of(const ProblemSpec& spec, std::size_t worker, std::size_t rows);

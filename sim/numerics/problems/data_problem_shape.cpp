@@ -5,7 +5,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "csgd/errors.hpp"
 #include "numerics/problems/data_problem.hpp"
 
 namespace csgd {
@@ -52,8 +51,7 @@ class DataProblemShape final : public Problem<S> {
 template <class S>
 std::unique_ptr<Problem<S>> make_data_problem_shape(const ProblemSpec& spec, const TrainTest<S>& data,
                                                     const std::vector<std::size_t>& rows_per_worker, std::uint64_t seed) {
-  if (!data.train || data.train->size() == 0) throw InputError("the training set is empty");
-  return std::make_unique<DataProblemShape<S>>(spec, data, rows_per_worker, make_model<S>(spec, *data.train), seed);
+  return std::make_unique<DataProblemShape<S>>(spec, data, rows_per_worker, checked_model(spec, data), seed);
 }
 
 template std::unique_ptr<Problem<float>> make_data_problem_shape<float>(const ProblemSpec&, const TrainTest<float>&,

@@ -46,7 +46,7 @@ TrainTest<S> cached_dataset(const DatasetSpec& spec, std::uint64_t seed) {
 }
 
 // The model entry of a checked spec for N ≥ 1 workers.
-const ModelEntry& checked_model(const ProblemSpec& spec, int N) {
+const ModelEntry& checked_entry(const ProblemSpec& spec, int N) {
   spec.validate();
   if (N < 1) throw InputError(fmt::format("the number of workers must be >= 1, got {}", N));
   return *ModelRegistry::find(spec.model);  // validate() checked the name
@@ -72,7 +72,7 @@ void release_dataset_cache() {
 
 template <class S>
 std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::uint64_t seed, const RankTeam* team) {
-  const ModelEntry& entry = checked_model(spec, N);
+  const ModelEntry& entry = checked_entry(spec, N);
   if (!entry.data()) return make_synthetic<S>(entry, spec, N, seed);
   // Over a team the problem keeps only its rank's rows, compacting its own copy in place (the
   // cache's copy is shared, so compacting it would need a second one).
@@ -84,7 +84,7 @@ std::unique_ptr<Problem<S>> make_problem(const ProblemSpec& spec, int N, std::ui
 
 template <class S>
 std::unique_ptr<Problem<S>> make_problem_shape(const ProblemSpec& spec, int N, std::uint64_t seed) {
-  const ModelEntry& entry = checked_model(spec, N);
+  const ModelEntry& entry = checked_entry(spec, N);
   if (!entry.data()) return make_synthetic<S>(entry, spec, N, seed);  // small: N·dimension numbers
   const TrainTest<S> data = cached_dataset<S>(spec.dataset, seed);
   const Dataset<S>& train = *data.train;
