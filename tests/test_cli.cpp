@@ -117,6 +117,7 @@ TEST_CASE("csgd topo refuses bad numbers with exit 2 naming the option it knows 
   };
   expect("torus --workers 0", "--workers: must be in 1..");
   expect("ring --workers -3", "--workers: must be in 1..");
+  expect("ring --workers 100000", "--workers: must be in 1..65536 (the most hosts the flow model simulates), got 100000");
   expect("ring --workers 8 --bandwidth 0", "--bandwidth: must be > 0");
   expect("leaf-spine --workers 8 --hosts-per-leaf 3", "--hosts-per-leaf: must divide");
   expect("hypercube --workers 12", "NAME:");

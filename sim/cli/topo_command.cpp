@@ -17,7 +17,6 @@
 
 #include "cli/commands.hpp"
 #include "csgd/errors.hpp"
-#include "csgd/input_limits.hpp"
 #include "csgd/mixing_matrix.hpp"
 #include "csgd/network.hpp"
 #include "csgd/topology_registry.hpp"
@@ -144,7 +143,10 @@ int topo_command(int argc, const char* const* argv) {
     set_key(spec, *key, vm[option_name(name)].as<std::string>());
   }
   const int N = vm["workers"].as<int>();
-  if (N < 1 || N > kMaxWorkers) throw InputError(fmt::format("--workers: must be in 1..{}, got {}", kMaxWorkers, N));
+  // topo builds the flow model's topology, which holds at most kMaxFlowHosts hosts.
+  if (N < 1 || N > topology::kMaxFlowHosts)
+    throw InputError(fmt::format("--workers: must be in 1..{} (the most hosts the flow model simulates), got {}",
+                                 topology::kMaxFlowHosts, N));
   const double alpha = unit_value(vm, "latency", parse_duration_s, "5us");
   const double B = unit_value(vm, "bandwidth", parse_bandwidth_Bps, "10Gbps");
   if (!(alpha >= 0 && std::isfinite(alpha))) throw InputError(fmt::format("--latency: must be ≥ 0, got {} s", alpha));
