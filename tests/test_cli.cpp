@@ -157,9 +157,9 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   CHECK(from.code == 0);
   CHECK(from.out.find("L = 9") != std::string::npos);
   // A file on data: its settings, with L, σ, κ and f0 from the command line (all four needed).
-  write_file(tmp / "data.yaml", "workers: 4\nproblem: {model: logistic, dataset: {name: generated, samples: 100, "
-                                "features: 3}}\nalgorithm: {lr: 0.01, momentum: 0.5, sync_interval: 3}\n"
-                                "stop: {iterations: 500}\n");
+  const std::string on_data = "workers: 4\nproblem: {model: logistic, dataset: {name: generated, samples: 100, "
+                              "features: 3}}\nalgorithm: {lr: 0.01, momentum: 0.5, sync_interval: 3}\n";
+  write_file(tmp / "data.yaml", on_data + "stop: {iterations: 500}\n");
   const auto data = run("bound --from " + (tmp / "data.yaml").string() + " --L 2 --sigma 1 --kappa 0 --f0 5 --json", tmp);
   REQUIRE(data.code == 0);
   const auto inputs = nlohmann::json::parse(data.out)["inputs"];
@@ -172,8 +172,7 @@ TEST_CASE("csgd bound prints Theorem 1's terms, names missing quantities and ref
   CHECK(partial.err.find("give --sigma, --kappa too") != std::string::npos);
   // A file that stops after epochs (as the paper's do) takes T from --T.
   const std::string constants = " --L 2 --sigma 1 --kappa 0 --f0 5";
-  write_file(tmp / "epochs.yaml", read_file(tmp / "data.yaml").replace(read_file(tmp / "data.yaml").find("stop:"), 23,
-                                                                       "stop: {epochs: 2}"));
+  write_file(tmp / "epochs.yaml", on_data + "stop: {epochs: 2}\n");
   const auto epochs = run("bound --from " + (tmp / "epochs.yaml").string() + constants, tmp);
   CHECK(epochs.code == 2);
   CHECK(epochs.err.find("stops after epochs, not iterations: give --T") != std::string::npos);

@@ -64,7 +64,7 @@ TEST_CASE("a key given twice in one map is refused at its second place, naming t
   CHECK(error_of(replace(kBase, "workers: 4", "workers: 4\nworkers: 5")) ==
         "exp.yaml:3:1: workers: the key appears twice in one map (first at exp.yaml:2:1); give it once");
   const auto flow = error_of(replace(kBase, "stop: {iterations: 100}", "stop: {iterations: 100, iterations: 5}"));
-  CHECK(flow.find("stop: {iterations: 100, iterations: 5}") == std::string::npos);
+  CHECK(flow.rfind("exp.yaml:", 0) == 0);  // located in the file
   CHECK(flow.find(": iterations: the key appears twice in one map") != std::string::npos);
   // A --set option that repeats a key inside its value is refused the same way.
   CHECK(error_of(kBase, {"algorithm={lr: 0.1, lr: 0.2}"}).find("lr: the key appears twice") != std::string::npos);

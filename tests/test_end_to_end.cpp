@@ -191,12 +191,13 @@ TEST_CASE("a timing-only run on data needs no per-worker row lists, which traini
   // refused under a memory limit of 8 GiB whatever this machine has.
   const testing::ScopedEnv limit("CSGD_MEMORY_LIMIT", "8GiB");
   testing::TempDir tmp;
-  const auto plan = load_experiment_text(R"(workers: 50000
+  const char* text = R"(workers: 50000
 problem: {model: logistic, dataset: {name: generated, samples: 200000, test_samples: 10, features: 4, classes: 2}}
 algorithm: {sync_interval: 2}
 timing: {compute: {step_time: 1ms}}
 stop: {iterations: 4}
-)", "t.yaml", {});
+)";
+  const auto plan = load_experiment_text(text, "t.yaml", {});
   RunOptions options;
   options.timing_only = true;
   const auto s = completed_summary(plan, options, tmp.path());
@@ -204,12 +205,7 @@ stop: {iterations: 4}
   CHECK(s["problem"].get<std::string>().find("50000 workers, iid partition") != std::string::npos);
   // Measuring the step time (measured_factor) times worker 0 on a one-worker problem under iid:
   // the same batches, without the lists.
-  const auto measured = load_experiment_text(R"(workers: 50000
-problem: {model: logistic, dataset: {name: generated, samples: 200000, test_samples: 10, features: 4, classes: 2}}
-algorithm: {sync_interval: 2}
-timing: {compute: {measured_factor: 1}}
-stop: {iterations: 4}
-)", "m.yaml", {});
+  const auto measured = load_experiment_text(text, "m.yaml", {"timing.compute={measured_factor: 1}"});
   CHECK(completed_summary(measured, options, tmp.path() / "measured")["sim_compute_s"].get<double>() > 0);
   options.timing_only = false;
   options.out_dir = tmp.path() / "trained";

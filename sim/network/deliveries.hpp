@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "csgd/event_engine.hpp"
 #include "base/free_slots.hpp"
+#include "csgd/event_engine.hpp"
 #include "csgd/network.hpp"
 
 namespace csgd {

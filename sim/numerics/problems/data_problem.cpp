@@ -317,7 +317,6 @@ ImageShape image_shape_of(const ProblemSpec& spec, const Dataset<S>& train) {
   return shape;
 }
 
-
 // Class index of each test row in the training set's label values (the model's output classes).
 template <class S>
 std::vector<std::int32_t> test_class_indices(const Dataset<S>& test, const Dataset<S>& train) {
