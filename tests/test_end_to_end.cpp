@@ -184,6 +184,20 @@ eval: {every_iterations: 4}
   const double allreduce = 2.0 * 255 * (5e-6 + 6.8e6 / (256 * 1.25e9));
   CHECK(s["sim_time_s"].get<double>() == doctest::Approx(40e-3 + 10 * allreduce).epsilon(1e-9));
   CHECK_FALSE(std::filesystem::exists(tmp / "run" / "model.npy"));
+  // Rows 0 and 1 of metrics.csv: γ (column 7) is 0 before any step, as in training, then 0.1.
+  std::stringstream csv(read_file(tmp / "run" / "metrics.csv"));
+  std::string line;
+  std::getline(csv, line);  // header
+  const auto lr_of = [](const std::string& row) {
+    std::stringstream cells(row);
+    std::string cell;
+    for (int k = 0; k < 7; ++k) std::getline(cells, cell, ',');
+    return cell;
+  };
+  std::getline(csv, line);
+  CHECK(lr_of(line) == "0");
+  std::getline(csv, line);
+  CHECK(lr_of(line) == "0.1");
 }
 
 TEST_CASE("a timing-only run on data needs no per-worker row lists, which training would refuse at that N") {
