@@ -7,6 +7,7 @@
 
 #include "csgd/input_limits.hpp"
 #include "csgd/require.hpp"
+#include "csgd/topology_registry.hpp"
 #include "csgd/experiment.hpp"
 
 namespace csgd {
@@ -55,6 +56,11 @@ void ExperimentConfig::validate() const {
                       name));
   require(N >= 1, "workers", fmt::format("the worker count N must be ≥ 1, got {}", N));
   require(N <= kMaxWorkers, "workers", fmt::format("the worker count N must be ≤ {} (2^20), got {}", kMaxWorkers, N));
+  // Said here, at `workers`, rather than where the topology is built (which knows no file key).
+  require(timing.network.model != "flow" || N <= topology::kMaxFlowHosts, "workers",
+          fmt::format("the flow network model (timing.network.model: flow) simulates at most {} hosts, got N = {}; "
+                      "the analytic model has no such limit",
+                      topology::kMaxFlowHosts, N));
   validate_section(problem, "problem");
   validate_section(algorithm, "algorithm");
   validate_section(timing, "timing");
