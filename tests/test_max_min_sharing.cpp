@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -62,6 +63,25 @@ TEST_CASE("flows that share no link each get their route's smallest capacity, an
   // 0's 10, flow 1 is capped by link 1 at 3, so flow 0 gets 7.
   CHECK(solved(sharing, {{0}, {0, 1}}) == std::vector<double>{7, 3});
   CHECK(solved(sharing, {{2, 3}}) == std::vector<double>{5});
+}
+
+TEST_CASE("a flow held below its weighted share by its own bound leaves the rest of the link to the others") {
+  // One link of capacity 1. Weights 4 : 1 would give 0.8 and 0.2, but flow 0 is bounded at 0.6:
+  // it is fixed there first and flow 1 takes the 0.4 left (not its share 0.2 of the whole link).
+  MaxMinSharing sharing({1});
+  const std::vector<std::vector<int>> routes{{0}, {0}};
+  const std::vector<double> weights{4, 1}, inf{0.6, std::numeric_limits<double>::infinity()};
+  std::vector<double> rates(2, -1);
+  sharing.solve(spans(routes), rates, {weights, inf});
+  CHECK(rates[0] == 0.6);
+  CHECK(rates[1] == doctest::Approx(0.4).epsilon(1e-15));
+  // A bound at or above the capacity never binds: 0.8 and 0.2.
+  for (const double b : {1.0, 1.5, 1.99, 2.0, 10.0}) {
+    const std::vector<double> bounds{b, b / 4};
+    sharing.solve(spans(routes), rates, {weights, bounds});
+    CHECK(rates[0] == doctest::Approx(0.8).epsilon(1e-15));
+    CHECK(rates[1] == doctest::Approx(0.2).epsilon(1e-15));
+  }
 }
 
 TEST_CASE("re-solving only the component around the changed links gives a full solve's rates bit for bit") {

@@ -2,6 +2,7 @@
 // lv08 (SimGrid's LV08), the TCP window bound, and half-duplex links (network.hpp).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -98,6 +99,20 @@ TEST_CASE("a long route is capped by the TCP window: rate at most gamma / (2 L)"
   CHECK(finish_times(t, {Sharing::rtt_weighted, gamma}, {{0, 1, M}})[0] == Approx(L + M / (gamma / (2 * L))).epsilon(kRel));
   CHECK(finish_times(t, {Sharing::rtt_weighted, 1e9}, {{0, 1, M}})[0] == Approx(L + M / B).epsilon(kRel));  // window wide enough
   CHECK(finish_times(t, {Sharing::max_min}, {{0, 1, M}})[0] == Approx(L + M / B).epsilon(kRel));  // max-min: no window
+}
+
+TEST_CASE("a TCP window just below the rate a flow would get binds, and one above it does not") {
+  const double L = 1e-3;
+  const auto t = topology(2, 2, {{0, 1, L, B}});
+  // γ/(2L) = fraction × B: alone, the flow runs at min(fraction, 1) × B.
+  for (const double fraction : {0.45, 0.9, 0.99, 1.01, 1.5, 1.99, 2.0, 3.0}) {
+    CAPTURE(fraction);
+    const FlowSharing sharing{Sharing::rtt_weighted, fraction * B * 2 * L};
+    CHECK(finish_times(t, sharing, {{0, 1, M}})[0] == Approx(L + M / (std::min(fraction, 1.0) * B)).epsilon(kRel));
+    // Two flows on the link: each at min(fraction, 1/2) × B.
+    for (const double d : finish_times(t, sharing, {{0, 1, M}, {0, 1, M}}))
+      CHECK(d == Approx(L + M / (std::min(fraction, 0.5) * B)).epsilon(kRel));
+  }
 }
 
 TEST_CASE("a half-duplex link shares one bandwidth between its two directions") {

@@ -57,13 +57,14 @@ bool any_half_duplex(const PhysicalTopology& t) {
 // LV08's calibration (Velho & Legrand 2009), as SimGrid 3.32 sets it.
 constexpr double kLv08LatencyFactor = 13.01, kLv08BandwidthFactor = 0.97, kLv08WeightS = 20537;
 
-class FlowNetwork final : public NetworkModel {
+class FlowNetwork final : public NetworkModel, private Receiver {
  public:
   FlowNetwork(EventEngine& engine, const PhysicalTopology& topology, FlowSharing sharing)
       : engine_(engine),
         topology_(topology),
         router_(topology_),
         deliveries_(engine),
+        joins_(engine),
         sharing_(capacities(topology_)),
         link_flows_(static_cast<int>(topology_.links.size())),
         model_(sharing),
@@ -90,12 +91,21 @@ class FlowNetwork final : public NetworkModel {
     if (model_.model == Sharing::lv08)
       for (int l : path) penalty += kLv08WeightS / topology_.links[static_cast<std::size_t>(l)].bandwidth_Bps;
     const double bound = latency > 0 ? model_.tcp_window_bytes / (2 * latency) : std::numeric_limits<double>::infinity();
-    engine_.schedule_in(latency * latency_factor_, [this, route, bytes, penalty, bound, to = Addressee{&to, tag}] {
-      join(route, bytes, 0.0, 1.0 / penalty, bound, to);
-    });
+    // The flow waits in a reused slot (an event capturing it all would allocate once per message),
+    // and flows that join at one instant share one engine event, as deliveries do.
+    const int slot = take_slot(free_waiting_, waiting_);
+    waiting_[static_cast<std::size_t>(slot)] = Waiting{route, bytes, penalty, bound, {&to, tag}};
+    joins_.deliver_in(latency * latency_factor_, *this, static_cast<std::uint64_t>(slot));
   }
 
   std::uint64_t flows_completed() const override { return deliveries_.completed(); }
+
+  // A waiting CM02 / LV08 flow has paid its latency: it joins the sharing.
+  void delivered(std::uint64_t slot) override {
+    const Waiting w = waiting_[slot];
+    free_waiting_.push_back(static_cast<int>(slot));
+    join(w.route, w.bytes, 0.0, 1.0 / w.penalty, w.bound, w.to);
+  }
 
   double bytes_sent(int host) const override { return bytes_sent_.of(host); }
 
@@ -110,6 +120,12 @@ class FlowNetwork final : public NetworkModel {
     double weight = 1, bound = 0;
     std::uint64_t order = 0;    // join order: ties and batches are handled in this order
     std::uint32_t version = 0;  // bumped when its predicted completion changes: older heap entries are stale
+  };
+  // A CM02 / LV08 flow paying its latency before it joins the sharing.
+  struct Waiting {
+    std::span<const int> route;
+    double bytes, penalty, bound;
+    Addressee to;
   };
   // Predicted completions come in batches: the flows of one recompute that finish at the same
   // instant, consecutive in join order (every flow of a ring step, say), share one heap entry. A
@@ -298,6 +314,7 @@ class FlowNetwork final : public NetworkModel {
   const PhysicalTopology topology_;  // a copy: the router and the routes point into it
   Router router_;
   Deliveries deliveries_;
+  Deliveries joins_;  // CM02 / LV08: flows paying their latency before they join
   MaxMinSharing sharing_;
   LinkFlows link_flows_;
   FlowSharing model_;
@@ -305,6 +322,9 @@ class FlowNetwork final : public NetworkModel {
   double latency_factor_, rate_factor_;
   std::unordered_map<std::uint64_t, std::vector<int>> capacity_routes_;  // half duplex: (src, dst) → capacity ids
   BytesSent bytes_sent_;
+
+  std::vector<Waiting> waiting_;  // by slot; reused through free_waiting_
+  std::vector<int> free_waiting_;
 
   // Flows in flight, in reused slots; to_ beside them so that Flow stays small to copy.
   std::vector<Flow> flows_;
