@@ -156,6 +156,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     to_[static_cast<std::size_t>(slot)] = to;
     link_flows_.add(slot, route);
     for (int l : route) changed_.push_back(l);  // routes are short: no memmove call
+    joined_.push_back(slot);
     request_recompute();
   }
 
@@ -182,29 +183,50 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   double drain_rate(const Flow& f) const { return f.rate * rate_factor_; }  // LV08: 0.97 × its share; × 1.0 is exact
   double remaining_now(const Flow& f) const { return f.remaining - drain_rate(f) * (engine_.now() - f.updated_at); }
 
+  // True when every flow joined since the last recompute is alone on each link of its route and
+  // no flow ended on a link that others still use: then the flows to re-solve are exactly the
+  // joined ones, each a component of its own (every step of a ring on a ring, say).
+  bool joined_alone() const {
+    if (weighted_ || ended_on_shared_) return false;
+    for (int slot : joined_)
+      for (int l : flows_[static_cast<std::size_t>(slot)].route)
+        if (link_flows_.flows_on(l) != 1) return false;
+    return true;
+  }
+
   // Re-solves the flows connected to a link where a flow started or ended, in join order (the
   // order a full solve would see them in), and re-predicts the completions whose rate changed.
   void recompute() {
     recompute_pending_ = false;
-    const std::span<const int> found =
-        link_flows_.component(changed_, [this](int slot) { return flow(slot).route; });
-    changed_.clear();
-    if (found.empty()) return schedule_next_completion();
-    component_.assign(found.begin(), found.end());
-    sort_by_order(component_);
-    routes_.clear();
-    weights_.clear();
-    bounds_.clear();
-    for (int slot : component_) {
-      const Flow& f = flow(slot);
-      routes_.push_back(f.route);
-      if (weighted_) {  // max-min passes no terms: its solve skips weights and bounds entirely
-        weights_.push_back(f.weight);
-        bounds_.push_back(f.bound);
+    if (joined_alone()) {
+      // Max-min alone on its links: the route's smallest capacity, what the solve gives (no
+      // search, no solve; joined_ is in join order already).
+      component_.swap(joined_);
+      rates_.resize(component_.size());
+      for (std::size_t k = 0; k < component_.size(); ++k) rates_[k] = sharing_.smallest_capacity(flow(component_[k]).route);
+    } else {
+      const std::span<const int> found =
+          link_flows_.component(changed_, [this](int slot) { return flow(slot).route; });
+      component_.assign(found.begin(), found.end());
+      sort_by_order(component_);
+      routes_.clear();
+      weights_.clear();
+      bounds_.clear();
+      for (int slot : component_) {
+        const Flow& f = flow(slot);
+        routes_.push_back(f.route);
+        if (weighted_) {  // max-min passes no terms: its solve skips weights and bounds entirely
+          weights_.push_back(f.weight);
+          bounds_.push_back(f.bound);
+        }
       }
+      rates_.resize(component_.size());
+      if (!component_.empty()) sharing_.solve(routes_, rates_, {weights_, bounds_});
     }
-    rates_.resize(component_.size());
-    sharing_.solve(routes_, rates_, {weights_, bounds_});
+    changed_.clear();
+    joined_.clear();
+    ended_on_shared_ = false;
+    if (component_.empty()) return schedule_next_completion();
     const double now = engine_.now();
     bool filling = false;  // due_.back() is the entry being filled, not yet in the heap
     for (std::size_t k = 0; k < component_.size(); ++k) {
@@ -294,7 +316,12 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     for (int slot : finished_) {
       Flow& f = flow(slot);
       link_flows_.remove(slot, f.route);
-      for (int l : f.route) changed_.push_back(l);
+      // A link left empty holds no flow whose rate could change: only the others are searched.
+      for (int l : f.route)
+        if (link_flows_.flows_on(l) > 0) {
+          changed_.push_back(l);
+          ended_on_shared_ = true;
+        }
       const Addressee& a = to_[static_cast<std::size_t>(slot)];
       deliveries_.deliver_in(f.after, *a.to, a.tag);
       free_.push_back(slot);
@@ -336,7 +363,9 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   std::vector<int> free_batches_;
   double next_completion_at_ = -1;  // the time of the pending completion event (−1: none)
   EventEngine::EventId completion_event_;
-  std::vector<int> changed_;  // links where a flow started or ended since the last recompute
+  std::vector<int> changed_;  // links where a flow started, or ended leaving others, since the last recompute
+  std::vector<int> joined_;   // flows that joined since the last recompute, in join order
+  bool ended_on_shared_ = false;  // since the last recompute, a flow ended on a link others still use
 
   // recompute's scratch
   std::vector<int> component_, finished_;

@@ -16,8 +16,10 @@ void LinkFlows::add(int flow, std::span<const int> route) {
   x.hops = static_cast<int>(route.size());
   for (int l : route) {
     Link& link = links_[static_cast<std::size_t>(l)];
-    // A list no search has read lately: drop its dead entries once they are half of it.
-    if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+    // A list no search has read lately: drop its dead entries once they are half of it — all of
+    // them at once when none is live (a link each step reuses: no entry to test).
+    if (link.live == 0) link.on.clear();
+    else if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
     link.on.push_back({flow, x.generation});
     ++link.live;
   }

@@ -60,11 +60,7 @@ void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::spa
   if (count_by_link(routes)) {
     // No link is shared (every step of a ring on a ring, say): progressive filling would fix each
     // flow at its first-popped link's share, capacity ÷ 1 — its route's smallest capacity.
-    for (std::size_t f = 0; f < routes.size(); ++f) {
-      double rate = capacity_[static_cast<std::size_t>(routes[f].front())];
-      for (int l : routes[f]) rate = std::min(rate, capacity_[static_cast<std::size_t>(l)]);
-      rates[f] = rate;
-    }
+    for (std::size_t f = 0; f < routes.size(); ++f) rates[f] = smallest_capacity(routes[f]);
     for (int l : touched_) unfixed_[static_cast<std::size_t>(l)] = 0;
     return;
   }

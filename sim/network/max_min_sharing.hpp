@@ -10,6 +10,7 @@
 // Weighted max-min (FlowTerms): on a shared bottleneck each flow gets a share proportional to its
 // weight, and a flow never exceeds its own bound: SimGrid's LMM with sharing penalty 1/weight and
 // variable bounds (its CM02 and LV08 models, sharing_models in flow_network.cpp).
+#include <algorithm>
 #include <span>
 #include <utility>
 #include <vector>
@@ -28,6 +29,13 @@ class MaxMinSharing {
 
   // rates[i] = the max-min fair rate of the flow over routes[i] (non-empty, link ids).
   void solve(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms = {});
+
+  // What solve() gives a flow alone on every link of its route (unweighted): its smallest capacity.
+  double smallest_capacity(std::span<const int> route) const {
+    double rate = capacity_[static_cast<std::size_t>(route.front())];
+    for (int l : route) rate = std::min(rate, capacity_[static_cast<std::size_t>(l)]);
+    return rate;
+  }
 
  private:
   bool count_by_link(std::span<const std::span<const int>> routes);
