@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -82,6 +83,38 @@ TEST_CASE("a flow held below its weighted share by its own bound leaves the rest
     CHECK(rates[0] == doctest::Approx(0.8).epsilon(1e-15));
     CHECK(rates[1] == doctest::Approx(0.2).epsilon(1e-15));
   }
+}
+
+TEST_CASE("a flow alone on its links gets from the shortcut exactly what the solve gives it") {
+  // The flow model skips the solve for flows alone on every link (max_min_sharing.hpp): the
+  // shortcut must be the solve's own result, bit for bit, whatever the weight and bound — bounds
+  // drawn around the route's capacities and exactly at its level (the tie the solve breaks
+  // towards the bound).
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(0.1, 10.0);
+  std::vector<double> capacity(6);
+  for (double& c : capacity) c = unit(rng);
+  capacity[5] = capacity[4];  // two equally narrow links
+  MaxMinSharing sharing(capacity);
+  int bound_won = 0, link_won = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const std::vector<std::vector<int>> route = random_routes(rng, 1, 6);
+    const double weight = trial % 5 == 0 ? 1.0 : unit(rng);
+    double smallest = capacity[static_cast<std::size_t>(route[0][0])];
+    for (int l : route[0]) smallest = std::min(smallest, capacity[static_cast<std::size_t>(l)]);
+    const double draws[] = {std::numeric_limits<double>::infinity(), smallest * unit(rng) / 4, smallest,
+                            smallest / weight * weight, 1.999 * smallest, 2 * smallest};
+    const double bound = draws[trial % 6];
+    std::vector<double> rate(1, -1);
+    const std::vector<double> w{weight}, b{bound};
+    sharing.solve(spans(route), rate, {w, b});
+    CAPTURE(trial);
+    CHECK(sharing.alone_rate(route[0], weight, bound) == rate[0]);
+    (rate[0] == bound ? bound_won : link_won) += 1;
+    if (weight == 1.0 && !std::isfinite(bound)) CHECK(sharing.smallest_capacity(route[0]) == solved(sharing, route)[0]);
+  }
+  CHECK(bound_won > 100);  // both outcomes were exercised
+  CHECK(link_won > 100);
 }
 
 TEST_CASE("re-solving only the component around the changed links gives a full solve's rates bit for bit") {

@@ -187,7 +187,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   // no flow ended on a link that others still use: then the flows to re-solve are exactly the
   // joined ones, each a component of its own (every step of a ring on a ring, say).
   bool joined_alone() const {
-    if (weighted_ || ended_on_shared_) return false;
+    if (ended_on_shared_) return false;
     for (int slot : joined_)
       for (int l : flows_[static_cast<std::size_t>(slot)].route)
         if (link_flows_.flows_on(l) != 1) return false;
@@ -199,11 +199,14 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   void recompute() {
     recompute_pending_ = false;
     if (joined_alone()) {
-      // Max-min alone on its links: the route's smallest capacity, what the solve gives (no
-      // search, no solve; joined_ is in join order already).
+      // Alone on its links, a flow gets what the solve would give it alone (no search, no solve;
+      // joined_ is in join order already).
       component_.swap(joined_);
       rates_.resize(component_.size());
-      for (std::size_t k = 0; k < component_.size(); ++k) rates_[k] = sharing_.smallest_capacity(flow(component_[k]).route);
+      for (std::size_t k = 0; k < component_.size(); ++k) {
+        const Flow& f = flow(component_[k]);
+        rates_[k] = weighted_ ? sharing_.alone_rate(f.route, f.weight, f.bound) : sharing_.smallest_capacity(f.route);
+      }
     } else {
       const std::span<const int> found =
           link_flows_.component(changed_, [this](int slot) { return flow(slot).route; });

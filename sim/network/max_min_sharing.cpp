@@ -96,6 +96,20 @@ void MaxMinSharing::solve(std::span<const std::span<const int>> routes, std::spa
   }
 }
 
+bool MaxMinSharing::may_bind(std::span<const int> route, double bound) const {
+  return std::isfinite(bound) && bound < 2 * smallest_capacity(route);
+}
+
+// The weighted solve for one flow: its links' levels are capacity / w (usage is w alone), the
+// lowest pops first unless the bound's entry is as low (a bound's id sorts first on a tie), and
+// then fixes the flow at min(level × w, bound).
+double MaxMinSharing::alone_rate(std::span<const int> route, double weight, double bound) const {
+  double level = std::numeric_limits<double>::infinity();
+  for (int l : route) level = std::min(level, std::max(capacity_[static_cast<std::size_t>(l)], 0.0) / weight);
+  if (may_bind(route, bound) && bound / weight <= level) return bound;
+  return std::min(level * weight, bound);
+}
+
 // Progressive filling over levels of "rate per unit of weight": a link at level s fixes each of
 // its unfixed flows at s·w_f; a bounded flow reaches its bound b_f at level b_f / w_f, an entry of
 // its own in the heap (encoded as link −1 − f). Equal weights and no bounds give solve()'s rates.
@@ -117,12 +131,8 @@ void MaxMinSharing::solve_weighted(std::span<const std::span<const int>> routes,
   // the level reaches bound/w_f once bound ≥ 2 × its smallest capacity (2: room for rounding in
   // the running sums), and min(s·w_f, bound) is then s·w_f. The TCP window bound of CM02 is
   // mostly hundreds of times the link rate: skipping those entries halves the heap.
-  for (std::size_t f = 0; f < routes.size(); ++f) {
-    if (!std::isfinite(bound(f))) continue;
-    double capacity = std::numeric_limits<double>::infinity();
-    for (int l : routes[f]) capacity = std::min(capacity, capacity_[static_cast<std::size_t>(l)]);
-    if (bound(f) < 2 * capacity) heap_.emplace_back(bound(f) / weight(f), -1 - static_cast<int>(f));
-  }
+  for (std::size_t f = 0; f < routes.size(); ++f)
+    if (may_bind(routes[f], bound(f))) heap_.emplace_back(bound(f) / weight(f), -1 - static_cast<int>(f));
   const std::greater<> later;
   std::make_heap(heap_.begin(), heap_.end(), later);
   fixed_.assign(routes.size(), 0);

@@ -36,12 +36,15 @@ class MaxMinSharing {
     for (int l : route) rate = std::min(rate, capacity_[static_cast<std::size_t>(l)]);
     return rate;
   }
+  // The same with a weight and a bound, bit for bit what the weighted solve gives it.
+  double alone_rate(std::span<const int> route, double weight, double bound) const;
 
  private:
   bool count_by_link(std::span<const std::span<const int>> routes);
   void group_by_link(std::span<const std::span<const int>> routes);
   double share(int link) const;
   double weighted_share(int link) const;  // capacity left per unit of unfixed weight
+  bool may_bind(std::span<const int> route, double bound) const;  // a bound that needs its heap entry
   void solve_weighted(std::span<const std::span<const int>> routes, std::span<double> rates, FlowTerms terms);
 
   std::vector<double> capacity_, left_;    // per link: capacity, capacity not yet handed out
