@@ -71,9 +71,9 @@ TEST_CASE("a flow held below its weighted share by its own bound leaves the rest
   // it is fixed there first and flow 1 takes the 0.4 left (not its share 0.2 of the whole link).
   MaxMinSharing sharing({1});
   const std::vector<std::vector<int>> routes{{0}, {0}};
-  const std::vector<double> weights{4, 1}, inf{0.6, std::numeric_limits<double>::infinity()};
+  const std::vector<double> weights{4, 1}, capped{0.6, std::numeric_limits<double>::infinity()};
   std::vector<double> rates(2, -1);
-  sharing.solve(spans(routes), rates, {weights, inf});
+  sharing.solve(spans(routes), rates, {weights, capped});
   CHECK(rates[0] == 0.6);
   CHECK(rates[1] == doctest::Approx(0.4).epsilon(1e-15));
   // A bound at or above the capacity never binds: 0.8 and 0.2.
