@@ -155,7 +155,6 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     f = Flow{route, bytes, bytes, engine_.now(), 0, after, weight, bound, next_order_++, f.version + 1};
     to_[static_cast<std::size_t>(slot)] = to;
     link_flows_.add(slot, route);
-    for (int l : route) changed_.push_back(l);  // routes are short: no memmove call
     joined_.push_back(slot);
     request_recompute();
   }
@@ -187,7 +186,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   // no flow ended on a link that others still use: then the flows to re-solve are exactly the
   // joined ones, each a component of its own (every step of a ring on a ring, say).
   bool joined_alone() const {
-    if (ended_on_shared_) return false;
+    if (!ended_on_shared_.empty()) return false;
     for (int slot : joined_)
       for (int l : flows_[static_cast<std::size_t>(slot)].route)
         if (link_flows_.flows_on(l) != 1) return false;
@@ -208,8 +207,11 @@ class FlowNetwork final : public NetworkModel, private Receiver {
         rates_[k] = weighted_ ? sharing_.alone_rate(f.route, f.weight, f.bound) : sharing_.smallest_capacity(f.route);
       }
     } else {
+      // The search starts from every link where a flow joined or ended leaving others.
+      for (int slot : joined_)
+        for (int l : flow(slot).route) ended_on_shared_.push_back(l);  // routes are short: no memmove call
       const std::span<const int> found =
-          link_flows_.component(changed_, [this](int slot) { return flow(slot).route; });
+          link_flows_.component(ended_on_shared_, [this](int slot) { return flow(slot).route; });
       component_.assign(found.begin(), found.end());
       sort_by_order(component_);
       routes_.clear();
@@ -226,9 +228,8 @@ class FlowNetwork final : public NetworkModel, private Receiver {
       rates_.resize(component_.size());
       if (!component_.empty()) sharing_.solve(routes_, rates_, {weights_, bounds_});
     }
-    changed_.clear();
+    ended_on_shared_.clear();
     joined_.clear();
-    ended_on_shared_ = false;
     if (component_.empty()) return schedule_next_completion();
     const double now = engine_.now();
     bool filling = false;  // due_.back() is the entry being filled, not yet in the heap
@@ -321,10 +322,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
       link_flows_.remove(slot, f.route);
       // A link left empty holds no flow whose rate could change: only the others are searched.
       for (int l : f.route)
-        if (link_flows_.flows_on(l) > 0) {
-          changed_.push_back(l);
-          ended_on_shared_ = true;
-        }
+        if (link_flows_.flows_on(l) > 0) ended_on_shared_.push_back(l);
       const Addressee& a = to_[static_cast<std::size_t>(slot)];
       deliveries_.deliver_in(f.after, *a.to, a.tag);
       free_.push_back(slot);
@@ -332,11 +330,11 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     // Rates change only for flows still on a link that lost one. When no other event shares this
     // instant, the recompute event would run next: re-solve at once instead (the same state, one
     // event fewer — when flows drift apart, most instants are like this).
-    if (std::any_of(changed_.begin(), changed_.end(), [this](int l) { return link_flows_.flows_on(l) > 0; })) {
+    if (std::any_of(ended_on_shared_.begin(), ended_on_shared_.end(), [this](int l) { return link_flows_.flows_on(l) > 0; })) {
       if (!recompute_pending_ && engine_.next_time() > now) return recompute();
       request_recompute();
     } else if (!recompute_pending_)
-      changed_.clear();
+      ended_on_shared_.clear();
     if (!recompute_pending_) schedule_next_completion();  // else the recompute will, with the new rates
   }
 
@@ -366,9 +364,10 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   std::vector<int> free_batches_;
   double next_completion_at_ = -1;  // the time of the pending completion event (−1: none)
   EventEngine::EventId completion_event_;
-  std::vector<int> changed_;  // links where a flow started, or ended leaving others, since the last recompute
-  std::vector<int> joined_;   // flows that joined since the last recompute, in join order
-  bool ended_on_shared_ = false;  // since the last recompute, a flow ended on a link others still use
+  // Since the last recompute: the flows that joined, in join order, and the links where a flow
+  // ended while others still used them (then the search's seeds with the joined flows' links).
+  std::vector<int> joined_;
+  std::vector<int> ended_on_shared_;
 
   // recompute's scratch
   std::vector<int> component_, finished_;

@@ -101,11 +101,11 @@ bool MaxMinSharing::may_bind(std::span<const int> route, double bound) const {
 }
 
 // The weighted solve for one flow: its links' levels are capacity / w (usage is w alone), the
-// lowest pops first unless the bound's entry is as low (a bound's id sorts first on a tie), and
-// then fixes the flow at min(level × w, bound).
+// lowest — the smallest capacity's, as rounding keeps the order of quotients by one w — pops
+// first unless the bound's entry is as low (a bound's id sorts first on a tie), and then fixes
+// the flow at min(level × w, bound).
 double MaxMinSharing::alone_rate(std::span<const int> route, double weight, double bound) const {
-  double level = std::numeric_limits<double>::infinity();
-  for (int l : route) level = std::min(level, std::max(capacity_[static_cast<std::size_t>(l)], 0.0) / weight);
+  const double level = smallest_capacity(route) / weight;
   if (may_bind(route, bound) && bound / weight <= level) return bound;
   return std::min(level * weight, bound);
 }
