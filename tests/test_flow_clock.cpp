@@ -271,6 +271,26 @@ TEST_CASE("worker times add up to at most the elapsed time, exactly for the last
   }
 }
 
+TEST_CASE("a worker's comm and wait split at every change of its messages in flight, even a microsecond apart") {
+  // Two workers, a ring all-reduce of M (two steps of one M/2 chunk each way, T = α + M/(2B) per
+  // message, alone on its link). Worker 1 enters δ = 1 µs after worker 0's first chunk has
+  // landed: worker 0 is comm while that chunk flies, waits δ with nothing of its own in flight,
+  // then is comm for both of worker 1's chunks and its own second one.
+  const double M = 1e6, T = kAlpha + M / 2 / kB, delta = 1e-6;
+  TimingSpec spec = flow_spec("ring");
+  spec.compute.speed_factors = {1.0, (kStep + T + delta) / kStep};
+  const auto clock = csgd::make_flow_clock(spec, setup_for(2));
+  const double t1 = kStep * spec.compute.speed_factors[1];  // worker 1 enters
+  const double end = clock->advance(1, local_sgd(1, M)).end_s;
+  CHECK(close(end, t1 + 2 * T));
+  const auto times = clock->worker_times();
+  CHECK(close(times[0].comm_s, 3 * T));
+  CHECK(close(times[0].wait_s, delta));
+  CHECK(close(times[1].compute_s, t1));
+  CHECK(close(times[1].comm_s, 2 * T));
+  CHECK(times[1].wait_s == 0);
+}
+
 TEST_CASE("the trace is valid Chrome trace JSON with one thread per worker") {
   const int N = 6;
   csgd::TraceRecorder trace;

@@ -2,6 +2,7 @@
 // The physical cluster: hosts and switches joined by full-duplex links, shortest-path routing,
 // and a flow-level network model on top of the event engine.
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -90,7 +91,17 @@ class Router {
     std::span<const int> links;  // directed link ids, src → dst; valid as long as the router
     double latency_s = 0;        // Σ latency along them
   };
-  Route route(int src_host, int dst_host);
+  // Inline: on every message's path. A route asked for before, among its source's first few,
+  // is found here; the rest (checks, more routes, new routes) is looked up out of line.
+  Route route(int src_host, int dst_host) {
+    const auto hosts = static_cast<unsigned>(topology_->hosts);
+    if (static_cast<unsigned>(src_host) < hosts && static_cast<unsigned>(dst_host) < hosts && src_host != dst_host) {
+      const Known& k = known_[static_cast<std::size_t>(src_host)];
+      for (int i = 0; i < k.count && i < kInPlace; ++i)
+        if (k.first[i].dst == dst_host) return stored(k.first[i]);
+    }
+    return look_up(src_host, dst_host);
+  }
   std::span<const int> path(int src_host, int dst_host) { return route(src_host, dst_host).links; }
   double latency_s(int src_host, int dst_host) { return route(src_host, dst_host).latency_s; }
 
@@ -113,11 +124,16 @@ class Router {
     std::unique_ptr<Overflow> more;
   };
 
+  Route look_up(int src_host, int dst_host);
   Route build_route(int src_host, int dst_host);
   unsigned search(int source, int target, std::vector<int>& label);
   int ecmp_hop(int src_host, int dst_host, int v, const std::function<int(int)>& hops_to);
   const int* store(std::span<const int> links, double latency_s);  // a stable copy in blocks_
-  static Route stored(const Entry& e);
+  static Route stored(const Entry& e) {
+    double latency;
+    std::memcpy(&latency, e.links - 2, sizeof latency);
+    return {{e.links, static_cast<std::size_t>(e.length)}, latency};
+  }
 
   const PhysicalTopology* topology_;
   bool ecmp_;

@@ -21,6 +21,7 @@ class LinkFlows {
   explicit LinkFlows(int links);
 
   // route: the link ids the flow crosses; both O(route length), whatever the flows per link.
+  // Inline: each is on every message's path.
   void add(int flow, std::span<const int> route);
   void remove(int flow, std::span<const int> route);  // the same route it was added with
 
@@ -33,6 +34,7 @@ class LinkFlows {
   std::size_t flows_on(int link) const { return static_cast<std::size_t>(links_[static_cast<std::size_t>(link)].live); }
 
  private:
+  [[noreturn, gnu::cold, gnu::noinline]] static void misuse(int flow, const char* what);
   bool mark_link(int link);  // true the first time `link` is seen in this search
   bool mark_flow(int flow);
 
@@ -58,6 +60,34 @@ class LinkFlows {
   std::uint32_t epoch_ = 0;
   std::vector<int> queue_, found_;
 };
+
+[[gnu::always_inline]] inline void LinkFlows::add(int flow, std::span<const int> route) {
+  const auto f = static_cast<std::size_t>(flow);
+  if (f >= flows_.size()) flows_.resize(f + 1);
+  Flow& x = flows_[f];
+  if (x.hops >= 0) [[unlikely]]
+    misuse(flow, "added twice");
+  x.hops = static_cast<int>(route.size());
+  for (int l : route) {
+    Link& link = links_[static_cast<std::size_t>(l)];
+    // A list no search has read lately: drop its dead entries once they are half of it — all of
+    // them at once when none is live (a link each step reuses: no entry to test).
+    if (link.live == 0) link.on.clear();
+    else if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+    link.on.push_back({flow, x.generation});
+    ++link.live;
+  }
+}
+
+[[gnu::always_inline]] inline void LinkFlows::remove(int flow, std::span<const int> route) {
+  const auto f = static_cast<std::size_t>(flow);
+  if (f >= flows_.size() || flows_[f].hops != static_cast<int>(route.size())) [[unlikely]]
+    misuse(flow, "is not on these links");
+  for (int l : route) --links_[static_cast<std::size_t>(l)].live;
+  Flow& x = flows_[f];
+  ++x.generation;  // its entries die where they are
+  x.hops = -1;
+}
 
 inline bool LinkFlows::mark_link(int link) {
   auto& seen = link_seen_[static_cast<std::size_t>(link)];

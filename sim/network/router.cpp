@@ -64,7 +64,7 @@ constexpr std::size_t kScannedRoutes = 8;
 [[noreturn, gnu::cold, gnu::noinline]] void no_host(const PhysicalTopology& t, int host) {
   throw std::out_of_range("Router: host " + std::to_string(host) + " is not in 0.." + std::to_string(t.hosts - 1));
 }
-// On every message's path: the check inlines, the message does not.
+// On the lookup path (new or overflowing routes): the check inlines, the message does not.
 inline void check_host(const PhysicalTopology& t, int host) {
   if (host < 0 || host >= t.hosts) [[unlikely]]
     no_host(t, host);
@@ -118,7 +118,7 @@ unsigned Router::search(int source, int target, std::vector<int>& label) {
   return epoch;
 }
 
-Router::Route Router::route(int src_host, int dst_host) {
+Router::Route Router::look_up(int src_host, int dst_host) {
   check_host(*topology_, src_host);
   check_host(*topology_, dst_host);
   if (src_host == dst_host) return {};
@@ -134,12 +134,6 @@ Router::Route Router::route(int src_host, int dst_host) {
     }
   }
   return build_route(src_host, dst_host);
-}
-
-Router::Route Router::stored(const Entry& e) {
-  double latency;
-  std::memcpy(&latency, e.links - 2, sizeof latency);
-  return {{e.links, static_cast<std::size_t>(e.length)}, latency};
 }
 
 // Latency then links, in blocks that never move (routes handed out point into them).

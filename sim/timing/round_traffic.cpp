@@ -31,11 +31,13 @@ void RoundTraffic::send(int src_host, int dst_host, double bytes, Receiver& to, 
 }
 
 void RoundTraffic::delivered(std::uint64_t slot) {
-  const Pending p = slots_[slot];
-  free_slots_.push_back(static_cast<int>(slot));
+  const Pending& p = slots_[slot];  // read in place (a copy of the slot went through the stack)
+  Receiver* const to = p.to;
+  const std::uint64_t tag = p.tag;
   change(p.src, p.dst, -1);
+  free_slots_.push_back(static_cast<int>(slot));
   ++completed_;
-  p.to->delivered(p.tag);  // may send again, reusing the slot
+  to->delivered(tag);  // may send again, reusing the slot
 }
 
 double RoundTraffic::bytes_total() const { return std::accumulate(bytes_.begin(), bytes_.end(), 0.0); }

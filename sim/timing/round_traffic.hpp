@@ -48,8 +48,11 @@ class RoundTraffic final : public NetworkModel, private Receiver {
 };
 
 // Settling a worker's time inside its round into comm (a message of its in flight) or wait.
+// A worker settled already at this instant has nothing to add (+0.0 leaves a sum of
+// non-negative terms unchanged): a message's ends are settled up to four times per instant.
 inline void WorkerLedger::settle(int w, double now) {
   Inside& in = inside_[at(w)];
+  if (in.since == now) return;
   const double dt = now - in.since;
   if (in.round->in_flight(w) > 0) times_[at(w)].comm_s += dt;
   else times_[at(w)].wait_s += dt;
