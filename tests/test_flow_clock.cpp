@@ -291,6 +291,27 @@ TEST_CASE("a worker's comm and wait split at every change of its messages in fli
   CHECK(times[1].wait_s == 0);
 }
 
+TEST_CASE("messages that land together each end their hosts' comm, as one landing alone would") {
+  // Three workers on a ring (4 steps of one M/3 chunk, T = α + M/(3B)); worker 2 enters T + δ
+  // after the others. At T the chunks 0 → 1 and 1 → 2 land at one instant (one batch of
+  // deliveries): worker 0 then has nothing in flight until worker 2's chunk leaves at T + δ, and
+  // worker 1's next chunk lands at 2T, δ before worker 0's can leave. Then all is in lockstep.
+  const double M = 3e6, T = kAlpha + M / 3 / kB, delta = 1e-6;
+  TimingSpec spec = flow_spec("ring");
+  spec.compute.speed_factors = {1.0, 1.0, (kStep + T + delta) / kStep};
+  const auto clock = csgd::make_flow_clock(spec, setup_for(3));
+  const double end = clock->advance(1, local_sgd(1, M)).end_s;
+  CHECK(close(end, kStep + 5 * T + delta));
+  const auto times = clock->worker_times();
+  for (const int w : {0, 1}) {
+    CHECK(close(times[w].comm_s, 5 * T));
+    CHECK(close(times[w].wait_s, delta));
+  }
+  CHECK(close(times[2].compute_s, kStep + T + delta));
+  CHECK(close(times[2].comm_s, 4 * T));
+  CHECK(times[2].wait_s == 0);
+}
+
 TEST_CASE("the trace is valid Chrome trace JSON with one thread per worker") {
   const int N = 6;
   csgd::TraceRecorder trace;

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "csgd/event_engine.hpp"
@@ -158,6 +160,28 @@ TEST_CASE("deliveries due at one instant share an event unless another event was
   CHECK(ran == std::vector<int>{1, 2, 3, 4, 6, 5});
   CHECK(deliveries.completed() == 5);  // 3 is not a delivery
   CHECK(engine.events_processed() == 1 + 1 + 1 + 1 + 1 + 1);  // {1,2}, 3, {4}, 5, the sender, {6}
+}
+
+TEST_CASE("a shared delivery event hands each run of one receiver's messages over in one batch, in order") {
+  EventEngine engine;
+  csgd::Deliveries deliveries(engine);
+  std::vector<std::pair<char, std::vector<std::uint64_t>>> batches;
+  struct Batcher final : csgd::Receiver {
+    char name;
+    std::vector<std::pair<char, std::vector<std::uint64_t>>>& batches;
+    Batcher(char n, std::vector<std::pair<char, std::vector<std::uint64_t>>>& b) : name(n), batches(b) {}
+    void delivered(std::uint64_t k) override { batches.push_back({name, {k}}); }
+    void delivered_all(std::span<const std::uint64_t> tags) override {
+      batches.push_back({name, {tags.begin(), tags.end()}});
+    }
+  } a('a', batches), b('b', batches);
+  for (const auto& [to, tag] : std::vector<std::pair<Batcher*, std::uint64_t>>{{&a, 1}, {&a, 2}, {&b, 3}, {&a, 4}, {&b, 5}, {&b, 6}})
+    deliveries.deliver_in(1.0, *to, tag);  // all join one event
+  engine.run();
+  using B = std::vector<std::pair<char, std::vector<std::uint64_t>>>;
+  CHECK(batches == B{{'a', {1, 2}}, {'b', {3}}, {'a', {4}}, {'b', {5, 6}}});
+  CHECK(deliveries.completed() == 6);
+  CHECK(engine.events_processed() == 1);
 }
 
 TEST_CASE("flows started at the same instant share one rate recompute") {

@@ -160,6 +160,12 @@ class Router {
 class Receiver {
  public:
   virtual void delivered(std::uint64_t tag) = 0;
+  // Messages that land at one instant, one after another: the same as delivered(tag) for each in
+  // turn. A network hands a batch over in one call where it can (Deliveries); receivers on the
+  // per-message path override it and keep their state in registers across the batch.
+  virtual void delivered_all(std::span<const std::uint64_t> tags) {
+    for (const std::uint64_t tag : tags) delivered(tag);
+  }
 
  protected:
   ~Receiver() = default;  // never owned through this interface

@@ -1,6 +1,7 @@
 // The executor of collective programs: per-host step counters over the network model.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -93,7 +94,11 @@ class ProgramCollective final : public Collective, private Receiver {
     return (static_cast<std::uint64_t>(src) << kHostBits | static_cast<std::uint64_t>(dst)) << kStepBits |
            static_cast<std::uint64_t>(step);
   }
-  void delivered(std::uint64_t tag) override {
+  void delivered(std::uint64_t tag) override { deliver(tag); }
+  void delivered_all(std::span<const std::uint64_t> tags) override {
+    for (const std::uint64_t tag : tags) deliver(tag);
+  }
+  void deliver(std::uint64_t tag) {
     constexpr std::uint64_t host_mask = (std::uint64_t{1} << kHostBits) - 1, step_mask = (std::uint64_t{1} << kStepBits) - 1;
     arrive(static_cast<int>(tag >> (kHostBits + kStepBits)), static_cast<int>(tag >> kStepBits & host_mask),
            static_cast<int>(tag & step_mask));

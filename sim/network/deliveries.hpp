@@ -2,8 +2,8 @@
 // Messages whose last byte is on its way. Deliveries due at the same instant and scheduled one
 // after another (a batch of flows finishing together) share one engine event that calls them in
 // the order given — the order separate events would have run them in, since nothing was scheduled
-// between them. The (receiver, tag) pairs wait in reused groups, so a delivery allocates nothing
-// in steady state.
+// between them — each run of one receiver's messages in one delivered_all call. The receivers and
+// tags wait in reused groups, so a delivery allocates nothing in steady state.
 #include <cstdint>
 #include <vector>
 
@@ -31,11 +31,11 @@ class Deliveries {
     // Joins the open group only if its event is still the engine's latest: then no event can
     // run between the group's calls that would not also have run between separate events.
     if (open_ >= 0 && at == open_at_ && engine_.events_scheduled() == open_seq_ + 1) {
-      groups_[static_cast<std::size_t>(open_)].push_back({&to, tag});
+      groups_[static_cast<std::size_t>(open_)].add(to, tag);
       return;
     }
     const int group = take_slot(free_, groups_);
-    groups_[static_cast<std::size_t>(group)].push_back({&to, tag});
+    groups_[static_cast<std::size_t>(group)].add(to, tag);
     open_ = group;
     open_at_ = at;
     open_seq_ = engine_.schedule_at(at, [this, group] { fire(group); }).seq;
@@ -44,20 +44,40 @@ class Deliveries {
   std::uint64_t completed() const { return completed_; }
 
  private:
+  struct Group {  // receivers and tags apart, so that a run of one receiver's tags is a span
+    std::vector<Receiver*> to;
+    std::vector<std::uint64_t> tags;
+    void add(Receiver& r, std::uint64_t tag) {
+      to.push_back(&r);
+      tags.push_back(tag);
+    }
+  };
+
   void fire(int group) {
     if (open_ == group) open_ = -1;  // closed: a receiver that delivers again starts another group
-    // Indexed afresh on every call: a receiver may grow groups_.
-    for (std::size_t k = 0; k < groups_[static_cast<std::size_t>(group)].size(); ++k) {
-      const Addressee d = groups_[static_cast<std::size_t>(group)][k];
-      ++completed_;
-      d.to->delivered(d.tag);
+    // Indexed afresh after every call: a receiver may grow groups_ (moving the Group, never its
+    // closed vectors' storage, which the spans handed out point into).
+    const std::size_t n = groups_[static_cast<std::size_t>(group)].to.size();
+    for (std::size_t k = 0; k < n;) {
+      const Group& g = groups_[static_cast<std::size_t>(group)];
+      Receiver* const to = g.to[k];
+      std::size_t end = k + 1;
+      while (end < n && g.to[end] == to) ++end;
+      completed_ += end - k;
+      if (end == k + 1)  // a lone message (most under contention) skips the batch loop
+        to->delivered(g.tags[k]);
+      else
+        to->delivered_all({g.tags.data() + k, end - k});
+      k = end;
     }
-    groups_[static_cast<std::size_t>(group)].clear();
+    Group& g = groups_[static_cast<std::size_t>(group)];
+    g.to.clear();
+    g.tags.clear();
     free_.push_back(group);
   }
 
   EventEngine& engine_;
-  std::vector<std::vector<Addressee>> groups_;
+  std::vector<Group> groups_;
   std::vector<int> free_;
   int open_ = -1;  // the group later deliveries may join (−1: none)
   double open_at_ = 0;

@@ -40,6 +40,42 @@ void RoundTraffic::delivered(std::uint64_t slot) {
   to->delivered(tag);  // may send again, reusing the slot
 }
 
+// A batch of messages landing at one instant: the books of all of them first, then their
+// receivers, each run of one receiver in one call. The same as one message at a time: a worker's
+// time up to this instant is settled by whichever change at this instant comes first, and every
+// change here comes after that settle, so neither the order of the books nor whether the
+// receivers' sends come between them can change what is added, and the receivers see the
+// messages in the same order. (The slots freed here may be handed to their sends in another
+// order: slots are opaque to the network.)
+void RoundTraffic::delivered_all(std::span<const std::uint64_t> slots) {
+  if (slots.size() == 1) {  // most landings under contention: no scratch to fill
+    delivered(slots[0]);
+    return;
+  }
+  std::vector<Receiver*> to;
+  std::vector<std::uint64_t> tags;
+  to.swap(forward_to_);  // its capacity, and safe should a receiver's batch ever reach back here
+  tags.swap(forward_tags_);
+  for (const std::uint64_t slot : slots) {
+    const Pending& p = slots_[slot];
+    to.push_back(p.to);
+    tags.push_back(p.tag);
+    change(p.src, p.dst, -1);
+    free_slots_.push_back(static_cast<int>(slot));
+  }
+  completed_ += slots.size();
+  for (std::size_t k = 0; k < to.size();) {
+    std::size_t end = k + 1;
+    while (end < to.size() && to[end] == to[k]) ++end;
+    to[k]->delivered_all({tags.data() + k, end - k});
+    k = end;
+  }
+  to.clear();
+  tags.clear();
+  forward_to_.swap(to);
+  forward_tags_.swap(tags);
+}
+
 double RoundTraffic::bytes_total() const { return std::accumulate(bytes_.begin(), bytes_.end(), 0.0); }
 
 double RoundTraffic::bytes_max_sender() const {

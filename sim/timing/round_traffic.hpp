@@ -4,6 +4,7 @@
 // messages in flight per host (comm vs wait in the worker ledger). Pending completions live in
 // reused slots, so a send costs no allocation once the round has warmed up.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "csgd/event_engine.hpp"
@@ -35,6 +36,7 @@ class RoundTraffic final : public NetworkModel, private Receiver {
     std::uint64_t tag = 0;
   };
   void delivered(std::uint64_t slot) override;
+  void delivered_all(std::span<const std::uint64_t> slots) override;
   void change(int src, int dst, int delta);  // a message's two ends (the same host twice for a self-send)
 
   NetworkModel& network_;
@@ -44,6 +46,8 @@ class RoundTraffic final : public NetworkModel, private Receiver {
   std::vector<int> in_flight_;
   std::vector<Pending> slots_;
   std::vector<int> free_slots_;
+  std::vector<Receiver*> forward_to_;  // delivered_all's scratch: the batch's receivers and their tags
+  std::vector<std::uint64_t> forward_tags_;
   std::uint64_t sent_ = 0, completed_ = 0;
 };
 
