@@ -111,7 +111,8 @@ int bound_command(int argc, const char* const* argv) {
     std::vector<std::string> constants_missing;
     for (const char* key : {"L", "sigma", "kappa", "f0"})
       if (!vm.count(key)) constants_missing.push_back(std::string("--") + key);
-    const auto T_option = vm.count("T") ? std::optional(vm["T"].as<std::int64_t>()) : std::nullopt;
+    std::optional<std::int64_t> T_option;
+    if (vm.count("T")) T_option = vm["T"].as<std::int64_t>();
     base = read_experiment_quantities(vm["from"].as<std::string>(), constants_missing, T_option);
   }
   BoundInputs& in = base.in;

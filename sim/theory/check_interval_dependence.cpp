@@ -115,7 +115,8 @@ CheckSection check_interval_dependence(CheckRunner& runner) {
         min_z = std::min(min_z, excess[j].z());
       }
       const bool positive = *std::min_element(ys.begin(), ys.end()) > 0;
-      const std::optional<LineFit> fit = positive ? std::optional(log_log_slope(Is, ys, ses)) : std::nullopt;
+      std::optional<LineFit> fit;
+      if (positive) fit = log_log_slope(Is, ys, ses);
       const double model = drift_model_exponent(beta, c.kappa > 0, kFitFrom, kFitTo);
 
       CheckRow row;
