@@ -162,6 +162,27 @@ TEST_CASE("deliveries due at one instant share an event unless another event was
   CHECK(engine.events_processed() == 1 + 1 + 1 + 1 + 1 + 1);  // {1,2}, 3, {4}, 5, the sender, {6}
 }
 
+TEST_CASE("a batch of deliveries with one delay joins and opens events as its messages one at a time would") {
+  EventEngine engine;
+  csgd::Deliveries deliveries(engine);
+  std::vector<int> ran;
+  struct Note final : csgd::Receiver {
+    std::vector<int>& ran;
+    explicit Note(std::vector<int>& r) : ran(r) {}
+    void delivered(std::uint64_t k) override { ran.push_back(static_cast<int>(k)); }
+  } note(ran);
+  using A = std::vector<csgd::Addressee>;
+  deliveries.deliver_in(1.0, note, 1);
+  deliveries.deliver_all_in(1.0, A{{&note, 2}, {&note, 3}});  // both join 1's event
+  engine.schedule_at(1.0, [&] { ran.push_back(4); });         // an ordinary event between
+  deliveries.deliver_all_in(1.0, A{{&note, 5}, {&note, 6}});  // one new event after 4, 6 in it
+  deliveries.deliver_all_in(2.0, A{});                        // nothing to deliver: no event
+  engine.run();
+  CHECK(ran == std::vector<int>{1, 2, 3, 4, 5, 6});
+  CHECK(deliveries.completed() == 5);
+  CHECK(engine.events_processed() == 3);  // {1,2,3}, 4, {5,6}
+}
+
 TEST_CASE("a shared delivery event hands each run of one receiver's messages over in one batch, in order") {
   EventEngine engine;
   csgd::Deliveries deliveries(engine);

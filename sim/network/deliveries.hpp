@@ -5,6 +5,7 @@
 // between them — each run of one receiver's messages in one delivered_all call. The receivers and
 // tags wait in reused groups, so a delivery allocates nothing in steady state.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "base/free_slots.hpp"
@@ -39,6 +40,15 @@ class Deliveries {
     open_ = group;
     open_at_ = at;
     open_seq_ = engine_.schedule_at(at, [this, group] { fire(group); }).seq;
+  }
+
+  // The same as deliver_in(delay, *a.to, a.tag) for each in turn (flows that finish together
+  // and pay the same latency: one group check for them all).
+  void deliver_all_in(double delay, std::span<const Addressee> batch) {
+    if (batch.empty()) return;
+    deliver_in(delay, *batch[0].to, batch[0].tag);  // joins or opens the group the rest would join
+    Group& g = groups_[static_cast<std::size_t>(open_)];
+    for (const Addressee& a : batch.subspan(1)) g.add(*a.to, a.tag);
   }
 
   std::uint64_t completed() const { return completed_; }

@@ -319,16 +319,23 @@ class FlowNetwork final : public NetworkModel, private Receiver {
       if (!residue_left) pop_batch();
     }
     sort_by_order(finished_);
+    landing_.clear();  // the run of finished flows with one latency still to pay: delivered together
+    double landing_after = 0;
     for (int slot : finished_) {
       Flow& f = flow(slot);
       link_flows_.remove(slot, f.route);
       // A link left empty holds no flow whose rate could change: only the others are searched.
       for (int l : f.route)
         if (link_flows_.flows_on(l) > 0) ended_on_shared_.push_back(l);
-      const Addressee& a = to_[static_cast<std::size_t>(slot)];
-      deliveries_.deliver_in(f.after, *a.to, a.tag);
+      if (f.after != landing_after) {
+        deliveries_.deliver_all_in(landing_after, landing_);
+        landing_.clear();
+        landing_after = f.after;
+      }
+      landing_.push_back(to_[static_cast<std::size_t>(slot)]);
       free_.push_back(slot);
     }
+    deliveries_.deliver_all_in(landing_after, landing_);
     // Rates change only for flows still on a link that lost one. When no other event shares this
     // instant, the recompute event would run next: re-solve at once instead (the same state, one
     // event fewer — when flows drift apart, most instants are like this).
@@ -373,6 +380,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
 
   // recompute's scratch
   std::vector<int> component_, finished_;
+  std::vector<Addressee> landing_;  // on_completion's scratch
   std::vector<std::span<const int>> routes_;
   std::vector<double> rates_, weights_, bounds_;
   bool recompute_pending_ = false;
