@@ -42,6 +42,13 @@ struct Recorder {
 
 constexpr double kRel = 1e-12;
 
+// Notes the tags delivered to it, in order.
+struct Note final : csgd::Receiver {
+  std::vector<int>& ran;
+  explicit Note(std::vector<int>& r) : ran(r) {}
+  void delivered(std::uint64_t k) override { ran.push_back(static_cast<int>(k)); }
+};
+
 }  // namespace
 
 TEST_CASE("a message alone takes its path latency plus its bytes over the bottleneck bandwidth") {
@@ -145,11 +152,7 @@ TEST_CASE("deliveries due at one instant share an event unless another event was
   EventEngine engine;
   csgd::Deliveries deliveries(engine);
   std::vector<int> ran;
-  struct Note final : csgd::Receiver {
-    std::vector<int>& ran;
-    explicit Note(std::vector<int>& r) : ran(r) {}
-    void delivered(std::uint64_t k) override { ran.push_back(static_cast<int>(k)); }
-  } note(ran);
+  Note note(ran);
   deliveries.deliver_in(1.0, note, 1);
   deliveries.deliver_in(1.0, note, 2);                // joins 1's event
   engine.schedule_at(1.0, [&] { ran.push_back(3); });  // an ordinary event between them
@@ -166,11 +169,7 @@ TEST_CASE("a batch of deliveries with one delay joins and opens events as its me
   EventEngine engine;
   csgd::Deliveries deliveries(engine);
   std::vector<int> ran;
-  struct Note final : csgd::Receiver {
-    std::vector<int>& ran;
-    explicit Note(std::vector<int>& r) : ran(r) {}
-    void delivered(std::uint64_t k) override { ran.push_back(static_cast<int>(k)); }
-  } note(ran);
+  Note note(ran);
   using A = std::vector<csgd::Addressee>;
   deliveries.deliver_in(1.0, note, 1);
   deliveries.deliver_all_in(1.0, A{{&note, 2}, {&note, 3}});  // both join 1's event
