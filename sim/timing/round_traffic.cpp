@@ -40,11 +40,11 @@ void RoundTraffic::delivered(std::uint64_t slot) {
   to->delivered(tag);  // may send again, reusing the slot
 }
 
-// A batch of messages landing at one instant: the books of all of them first, then their
-// receivers, each run of one receiver in one call. The same as one message at a time: a worker's
-// time up to this instant is settled by whichever change at this instant comes first, and every
-// change here comes after that settle, so neither the order of the books nor whether the
-// receivers' sends come between them can change what is added, and the receivers see the
+// A batch of messages landing at one instant: each run of one receiver's messages is booked,
+// then handed over in one call, before the next run is booked. The same as one message at a
+// time: a worker's time up to this instant is settled by whichever change at this instant comes
+// first, and every change here comes after that settle, so neither the order of the books nor
+// the receivers' sends coming between them can change what is added, and the receivers see the
 // messages in the same order. (The slots freed here may be handed to their sends in another
 // order: slots are opaque to the network.)
 void RoundTraffic::delivered_all(std::span<const std::uint64_t> slots) {
@@ -52,27 +52,20 @@ void RoundTraffic::delivered_all(std::span<const std::uint64_t> slots) {
     delivered(slots[0]);
     return;
   }
-  std::vector<Receiver*> to;
   std::vector<std::uint64_t> tags;
-  to.swap(forward_to_);  // its capacity, and safe should a receiver's batch ever reach back here
-  tags.swap(forward_tags_);
-  for (const std::uint64_t slot : slots) {
-    const Pending& p = slots_[slot];
-    to.push_back(p.to);
-    tags.push_back(p.tag);
-    change(p.src, p.dst, -1);
-    free_slots_.push_back(static_cast<int>(slot));
-  }
+  tags.swap(forward_tags_);  // its capacity, and safe should a receiver's batch ever reach back here
   completed_ += slots.size();
-  for (std::size_t k = 0; k < to.size();) {
-    std::size_t end = k + 1;
-    while (end < to.size() && to[end] == to[k]) ++end;
-    to[k]->delivered_all({tags.data() + k, end - k});
-    k = end;
+  for (std::size_t k = 0; k < slots.size();) {
+    Receiver* const to = slots_[slots[k]].to;
+    for (; k < slots.size() && slots_[slots[k]].to == to; ++k) {
+      const Pending& p = slots_[slots[k]];
+      tags.push_back(p.tag);
+      change(p.src, p.dst, -1);
+      free_slots_.push_back(static_cast<int>(slots[k]));
+    }
+    to->delivered_all(tags);  // may send again, reusing the slots just freed
+    tags.clear();
   }
-  to.clear();
-  tags.clear();
-  forward_to_.swap(to);
   forward_tags_.swap(tags);
 }
 

@@ -46,8 +46,7 @@ class RoundTraffic final : public NetworkModel, private Receiver {
   std::vector<int> in_flight_;
   std::vector<Pending> slots_;
   std::vector<int> free_slots_;
-  std::vector<Receiver*> forward_to_;  // delivered_all's scratch: the batch's receivers and their tags
-  std::vector<std::uint64_t> forward_tags_;
+  std::vector<std::uint64_t> forward_tags_;  // delivered_all's scratch: a run's tags
   std::uint64_t sent_ = 0, completed_ = 0;
 };
 
