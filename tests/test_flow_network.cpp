@@ -169,10 +169,10 @@ TEST_CASE("a batch of deliveries with one delay joins and opens events as its me
   EventEngine engine;
   csgd::Deliveries deliveries(engine);
   std::vector<int> ran;
-  Note note(ran);
+  Note note(ran), other(ran);
   using A = std::vector<csgd::Addressee>;
   deliveries.deliver_in(1.0, note, 1);
-  deliveries.deliver_all_in(1.0, A{{&note, 2}, {&note, 3}});  // both join 1's event
+  deliveries.deliver_all_in(1.0, A{{&other, 2}, {&note, 3}});  // both join 1's event
   engine.schedule_at(1.0, [&] { ran.push_back(4); });         // an ordinary event between
   deliveries.deliver_all_in(1.0, A{{&note, 5}, {&note, 6}});  // one new event after 4, 6 in it
   deliveries.deliver_all_in(2.0, A{});                        // nothing to deliver: no event

@@ -54,7 +54,6 @@ void RoundTraffic::delivered_all(std::span<const std::uint64_t> slots) {
   }
   std::vector<std::uint64_t> tags;
   tags.swap(forward_tags_);  // its capacity, and safe should a receiver's batch ever reach back here
-  completed_ += slots.size();
   for (std::size_t k = 0; k < slots.size();) {
     Receiver* const to = slots_[slots[k]].to;
     for (; k < slots.size() && slots_[slots[k]].to == to; ++k) {
@@ -63,7 +62,8 @@ void RoundTraffic::delivered_all(std::span<const std::uint64_t> slots) {
       change(p.src, p.dst, -1);
       free_slots_.push_back(static_cast<int>(slots[k]));
     }
-    to->delivered_all(tags);  // may send again, reusing the slots just freed
+    completed_ += tags.size();  // per run: the counts stay in step with the books should a receiver throw
+    to->delivered_all(tags);    // may send again, reusing the slots just freed
     tags.clear();
   }
   forward_tags_.swap(tags);
