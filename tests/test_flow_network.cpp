@@ -173,9 +173,9 @@ TEST_CASE("a batch of deliveries with one delay joins and opens events as its me
   using A = std::vector<csgd::Addressee>;
   deliveries.deliver_in(1.0, note, 1);
   deliveries.deliver_all_in(1.0, A{{&other, 2}, {&note, 3}});  // both join 1's event
-  engine.schedule_at(1.0, [&] { ran.push_back(4); });         // an ordinary event between
-  deliveries.deliver_all_in(1.0, A{{&note, 5}, {&note, 6}});  // one new event after 4, 6 in it
-  deliveries.deliver_all_in(2.0, A{});                        // nothing to deliver: no event
+  engine.schedule_at(1.0, [&] { ran.push_back(4); });          // an ordinary event between
+  deliveries.deliver_all_in(1.0, A{{&note, 5}, {&note, 6}});   // one new event after 4, 6 in it
+  deliveries.deliver_all_in(2.0, A{});                         // nothing to deliver: no event
   engine.run();
   CHECK(ran == std::vector<int>{1, 2, 3, 4, 5, 6});
   CHECK(deliveries.completed() == 5);
