@@ -1,5 +1,5 @@
-// What frameworks add to an all-reduce round (timing.network.payload, software_overhead,
-// staging): how a payload splits into pieces, and hand-computed round times under the analytic
+// What frameworks add to a round (timing.network.payload, software_overhead, staging), an
+// all-reduce or Algorithm 2's exchange: how a payload splits into pieces, and hand-computed round times under the analytic
 // closed form and the flow model, which must agree where the flow model has no contention.
 #include <doctest/doctest.h>
 
@@ -35,12 +35,15 @@ TimingSpec spec(const std::string& model) {
   return s;
 }
 
-// The end of iteration 1: one step, then one all-reduce round of kM.
-double first_round_end(const TimingSpec& s, int N) {
+// The end of iteration 1: one step, then one round of kM — an all-reduce, or an exchange with
+// each worker's ring neighbours.
+double first_round_end(const TimingSpec& s, int N, RoundKind kind = RoundKind::all_reduce) {
   csgd::ClockSetup setup;
   setup.N = N;
+  if (kind == RoundKind::neighbour_exchange)
+    for (int i = 0; i < N; ++i) setup.neighbours.push_back({(i + 1) % N, (i + N - 1) % N});
   const auto clock = csgd::make_cluster_clock(s, setup);
-  const csgd::Schedule one_round = [](std::int64_t) { return IterationOps{{}, CommRound{RoundKind::all_reduce, kM}}; };
+  const csgd::Schedule one_round = [kind](std::int64_t) { return IterationOps{{}, CommRound{kind, kM}}; };
   return clock->advance(1, one_round).end_s;
 }
 
@@ -114,6 +117,30 @@ TEST_CASE("pieces in flight share the links' bandwidth and overlap their latenci
     s.network.payload.overlap = 2;
     s.network.software_overhead_s = o;
     CHECK(close(first_round_end(s, N), expected));
+  }
+}
+
+TEST_CASE("Algorithm 2's exchange is framed too: one exchange per piece, overheads and staging") {
+  // On a 4-ring each worker sends to both neighbours over links no other message uses: a piece
+  // of m takes α + m/B. Back to back, then 2 of 4 equal pieces in flight sharing the links.
+  constexpr int N = 4;
+  constexpr double o = 50e-6, S = 4e9;
+  const double back_to_back = kStep + 2 * kM / S + (o + kAlpha + 2e6 / kB) + (o + kAlpha + 6e6 / kB);
+  const double two_in_flight = kStep + 2 * (o + kAlpha) + kM / kB;
+  for (const std::string model : {"analytic", "flow"}) {
+    CAPTURE(model);
+    TimingSpec s = spec(model);
+    s.network.payload.tensors = {1, 3};
+    s.network.software_overhead_s = o;
+    s.network.staging_Bps = S;
+    CHECK(close(first_round_end(s, N, RoundKind::neighbour_exchange), back_to_back));
+    s = spec(model);
+    s.network.payload.tensors.assign(4, 1.0);
+    s.network.payload.overlap = 2;
+    s.network.software_overhead_s = o;
+    CHECK(close(first_round_end(s, N, RoundKind::neighbour_exchange), two_in_flight));
+    // Without any of it, the plain exchange.
+    CHECK(close(first_round_end(spec(model), N, RoundKind::neighbour_exchange), kStep + kAlpha + kM / kB));
   }
 }
 

@@ -166,5 +166,8 @@ std::string describe_framing(const NetworkSpec& network);
 // Neighbour exchange over a direct full-duplex link per neighbour, all sends concurrent:
 // α + M/B when the worker has any neighbour, 0 otherwise.
 double neighbour_exchange_seconds(int max_degree, double M, double alpha, double B);
+// The same exchange framed as the network says (one exchange per piece, overheads, staging):
+// 2M/S + Σ_p m_p/B + ⌈P/k⌉(o + α); with no neighbour only the staging and the overheads.
+double framed_exchange_seconds(int max_degree, double M, const NetworkSpec& network);
 
 }  // namespace csgd

@@ -86,7 +86,8 @@ class AnalyticClock final : public ClusterClock {
     const int d_max = max_degree();
     t.bytes_total = std::accumulate(degrees_.begin(), degrees_.end(), 0.0) * M;
     t.bytes_max_worker = d_max * M;
-    return neighbour_exchange_seconds(d_max, M, alpha, B);
+    return network_.frames_rounds() ? framed_exchange_seconds(d_max, M, network_)
+                                    : neighbour_exchange_seconds(d_max, M, alpha, B);
   }
 
   int max_degree() const { return degrees_.empty() ? 0 : *std::max_element(degrees_.begin(), degrees_.end()); }
@@ -111,14 +112,33 @@ double ring_allreduce_seconds(int N, double M, double alpha, double B) {
 //   T = 2M/S + Σ_p 2(N−1) m_p/(N B) + ⌈P/k⌉ (o + 2(N−1) α):
 // the bytes of pieces in flight share the links (bandwidth terms add up), their latencies and
 // software overheads overlap (k at a time). k = 1 is Σ_p (o + ring(m_p)) exactly.
-double framed_allreduce_seconds(int N, double M, const NetworkSpec& network) {
+namespace {
+
+// What the framing adds around pieces whose bandwidth terms add up and whose per-operation
+// latency overlaps k at a time: 2M/S + Σ_p bandwidth_s(m_p) + ⌈P/k⌉ (o + latency_s).
+template <class BandwidthS>
+double framed_seconds(double M, const NetworkSpec& network, double latency_s, BandwidthS bandwidth_s) {
   const std::vector<double> pieces = network.payload.pieces(M);
   const double P = static_cast<double>(pieces.size()), k = network.payload.overlap;
-  double bandwidth_s = 0;
-  for (double m : pieces) bandwidth_s += N > 1 ? 2.0 * (N - 1) * m / (N * network.bandwidth_Bps) : 0.0;
-  const double latency_s = std::ceil(P / k) * (network.software_overhead_s + 2.0 * (N - 1) * network.latency_s);
+  double bytes_s = 0;
+  for (double m : pieces) bytes_s += bandwidth_s(m);
   const double staging_s = network.staging_Bps > 0 ? 2 * M / network.staging_Bps : 0.0;
-  return staging_s + bandwidth_s + latency_s;
+  return staging_s + bytes_s + std::ceil(P / k) * (network.software_overhead_s + latency_s);
+}
+
+}  // namespace
+
+double framed_allreduce_seconds(int N, double M, const NetworkSpec& network) {
+  const double B = network.bandwidth_Bps;
+  return framed_seconds(M, network, 2.0 * (N - 1) * network.latency_s,
+                        [&](double m) { return N > 1 ? 2.0 * (N - 1) * m / (N * B) : 0.0; });
+}
+
+// Each piece is one exchange (α + m/B, sends overlapping on direct links), framed as above.
+double framed_exchange_seconds(int max_degree, double M, const NetworkSpec& network) {
+  const bool any = max_degree > 0;
+  return framed_seconds(M, network, any ? network.latency_s : 0.0,
+                        [&](double m) { return any ? m / network.bandwidth_Bps : 0.0; });
 }
 
 std::string describe_framing(const NetworkSpec& network) {

@@ -182,23 +182,21 @@ class FlowClock final : public ClusterClock {
     pos->second = std::make_unique<Round>(*network_, engine_, ledger_, N_, t, exchange ? "exchange" : "all-reduce");
     Round* r = pos->second.get();
     HostDone done = [this, r](int w) { round_done(*r, w); };
-    if (!exchange && network_spec_.frames_rounds()) {
-      const RoundFraming& f = framing(spec.payload_bytes);
-      PieceFactory piece = [this, r](double bytes, HostDone piece_done) {
-        return make_collective(collective_, r->traffic, N_, bytes, std::move(piece_done));
-      };
-      r->collective = make_payload_round(engine_, N_, f, std::move(piece), std::move(done));
-    } else if (!exchange) {
-      r->collective = make_collective(collective_, r->traffic, N_, spec.payload_bytes, std::move(done));
-    } else {
-      if (out_neighbours_.empty() && N_ > 1)
-        throw std::logic_error("flow clock: a neighbour exchange needs the neighbours of W");
-      r->collective = make_neighbour_exchange(out_neighbours_, in_degree_, r->traffic, spec.payload_bytes, std::move(done));
-    }
+    if (exchange && out_neighbours_.empty() && N_ > 1)
+      throw std::logic_error("flow clock: a neighbour exchange needs the neighbours of W");
+    // One operation of `bytes`: an all-reduce, or Algorithm 2's exchange (eq. 18).
+    const auto operation = [this, r, exchange](double bytes, HostDone op_done) {
+      return exchange ? make_neighbour_exchange(out_neighbours_, in_degree_, r->traffic, bytes, std::move(op_done))
+                      : make_collective(collective_, r->traffic, N_, bytes, std::move(op_done));
+    };
+    if (network_spec_.frames_rounds())  // per tensor or bucket, with overheads and staging
+      r->collective = make_payload_round(engine_, N_, framing(spec.payload_bytes), operation, std::move(done));
+    else
+      r->collective = operation(spec.payload_bytes, std::move(done));
     return *r;
   }
 
-  // The framing of an all-reduce of M bytes; rounds mostly repeat one M, so it is kept.
+  // The framing of a round of M bytes; rounds mostly repeat one M, so it is kept.
   const RoundFraming& framing(double M) {
     if (framing_M_ != M) {  // −1 at first: never a round's size
       framing_M_ = M;

@@ -1,10 +1,10 @@
 #pragma once
-// An all-reduce round the way frameworks run it (timing.network.payload, software_overhead,
-// staging): each host first copies its payload from the device to host memory (M / staging
-// bandwidth), then launches one collective per tensor or bucket, at most `overlap` of them in
-// flight, each entered `software_overhead` after its launch; once it holds every piece's result
-// it copies the result back (M / staging bandwidth) and is done. Pieces are ordinary collectives
-// over the same network, so pieces in flight share its links.
+// A round the way frameworks run it (timing.network.payload, software_overhead, staging), an
+// all-reduce or Algorithm 2's exchange: each host first copies its payload from the device to
+// host memory (M / staging bandwidth), then launches one operation per tensor or bucket, at most
+// `overlap` of them in flight, each entered `software_overhead` after its launch; once it holds
+// every piece's result it copies the result back (M / staging bandwidth) and is done. Pieces are
+// ordinary collectives (or exchanges) over the same network, so pieces in flight share its links.
 #include <functional>
 #include <memory>
 #include <vector>
