@@ -42,6 +42,16 @@ std::vector<int> parse_dims(const std::string& text) {
   return dims;
 }
 
+// "all full-duplex", "all half-duplex" or "3 half-duplex" (links are directed pairs).
+std::string duplex_counts(const PhysicalTopology& t) {
+  std::size_t half = 0;
+  for (const DirectedLink& l : t.links) half += l.half_duplex ? 1 : 0;
+  half /= 2;
+  if (half == 0) return "all full-duplex";
+  if (half == t.links.size() / 2) return "all half-duplex";
+  return fmt::format("{} half-duplex", half);
+}
+
 // hosts_per_leaf → hosts-per-leaf
 std::string option_name(std::string key) {
   std::replace(key.begin(), key.end(), '_', '-');
@@ -201,9 +211,9 @@ int topo_command(int argc, const char* const* argv) {
     return 0;
   }
   std::cout << fmt::format("topology   {}\n", topology.name)
-            << fmt::format("size       {} hosts, {} switches, {} full-duplex links ({}, {} each unless overridden)\n",
+            << fmt::format("size       {} hosts, {} switches, {} links ({}; {}, {} each unless overridden)\n",
                            topology.hosts, topology.nodes - topology.hosts, topology.links.size() / 2,
-                           format_duration(alpha), format_bandwidth(B))
+                           duplex_counts(topology), format_duration(alpha), format_bandwidth(B))
             << fmt::format("diameter   {} hops between hosts\n", topology.diameter_hops())
             << fmt::format("degree     min {}, mean {:.3g}, max {} (links at each host)\n", dmin, dmean, dmax)
             << fmt::format("mixing W   {}: W_ij = 1/(1+max(d_i,d_j)) on edges, W_ii = 1 − Σ_j W_ij\n", W.source)
