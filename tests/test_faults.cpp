@@ -1,5 +1,5 @@
 // Fault behaviour of the csgd program, with signals sent to a real child process: SIGTERM stops
-// a run cleanly, a killed --force rerun never leaves a completed summary beside partial metrics,
+// a run cleanly (a --timing-only one inside a long round), a killed --force rerun never leaves a completed summary beside partial metrics,
 // a second writer into the same results folder is refused, a full disk or a write cut short
 // ends in exit 4 with whole metrics rows, and an unwritable --out is refused up front.
 #include <doctest/doctest.h>
@@ -88,6 +88,26 @@ TEST_CASE("SIGTERM stops a run like Ctrl-C: exit 143, marked interrupted, metric
   const std::string metrics = read_file(tmp / "out" / "run" / "metrics.csv");
   CHECK(lines_of(tmp / "out" / "run" / "metrics.csv") >= 3);
   CHECK(metrics.back() == '\n');  // no torn last row
+}
+
+TEST_CASE("SIGTERM stops a --timing-only run inside a long round, not after it") {
+  // One flat ring all-reduce on a 64×64 torus: 33.5 M contended flows, seconds of simulation.
+  // Signalled once the t = 0 row is out, the run stops inside iteration 1 and reports 0
+  // iterations; waiting for the round to end would report 1.
+  TempDir tmp;
+  write_file(tmp / "big.yaml",
+             "workers: 4096\nproblem: {model: synthetic, dimension: 4}\nalgorithm: {sync_interval: 1}\n"
+             "timing: {model_bytes: 25MB, network: {model: flow, topology: {name: torus, dims: [64, 64]}, "
+             "collective: ring}}\nstop: {iterations: 3}\n");
+  const pid_t pid =
+      spawn_csgd("run " + (tmp / "big.yaml").string() + " --timing-only --quiet --out " + (tmp / "out").string(), tmp);
+  wait_for_lines(tmp / "out" / "run" / "metrics.csv", 2);  // header and t = 0
+  kill(pid, SIGTERM);
+  CHECK(wait_exit_code(pid) == 143);
+  const auto summary = nlohmann::json::parse(read_file(tmp / "out" / "run" / "summary.json"));
+  CHECK(summary.at("status") == "interrupted");
+  CHECK(summary.at("iterations") == 0);
+  CHECK(summary.at("rounds") == 0);
 }
 
 TEST_CASE("a --force rerun killed at any moment never leaves a completed summary beside partial metrics") {

@@ -4,11 +4,13 @@
 // communication round); a clock turns that into simulated seconds. For synchronous algorithms
 // what an iteration does is a pure function of t (a Schedule), so a clock may simulate ahead:
 // the discrete-event clock lets fast workers run into later iterations while slow ones finish.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -103,9 +105,19 @@ struct ClockStats {
   std::uint64_t messages = 0;  // point-to-point messages (flows) delivered
 };
 
+// Thrown by advance() when the flag given to stop_when() is raised mid-iteration: the clock is
+// then part-way through that iteration and must not be advanced again.
+struct ClockInterrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class ClusterClock {
  public:
   virtual ~ClusterClock() = default;
+  // Lets advance() give up mid-iteration (ClockInterrupted) once *flag is set: one flow round at
+  // 16k hosts can take minutes, too long for Ctrl-C or a scheduler's SIGTERM to wait. nullptr
+  // (the default): never. Clocks whose iterations are instant ignore it.
+  virtual void stop_when(const std::atomic<bool>* flag) { (void)flag; }
   // Timing of iteration t; called for t = 1, 2, … in order. `schedule` answers for any t' ≥ t.
   virtual IterationTiming advance(std::int64_t t, const Schedule& schedule) = 0;
   virtual double now_s() const = 0;  // end_s of the last iteration advanced

@@ -40,9 +40,18 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
     on_row(row);
   };
   row_at();
+  clock.stop_when(options.interrupt);  // a round at 16k hosts may take minutes: stop inside it
   for (t = 1; t <= plan.T; ++t) {
-    if (schedule(t).round) ++ledger.rounds;
-    ledger.add(clock.advance(t, schedule));
+    const bool round = schedule(t).round.has_value();
+    try {
+      ledger.add(clock.advance(t, schedule));
+    } catch (const ClockInterrupted&) {  // iteration t is unfinished: the run ends at t − 1
+      status = RunStatus::interrupted;
+      --t;
+      row_at();
+      break;
+    }
+    if (round) ++ledger.rounds;
     if (t % plan.eval_every == 0 || t == plan.T) row_at();
     if (options.interrupt && options.interrupt->load()) {
       status = RunStatus::interrupted;

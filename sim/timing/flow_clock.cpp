@@ -68,7 +68,14 @@ class FlowClock final : public ClusterClock {
     if (last_ == 0)
       for (int w = 0; w < N_; ++w) start_step(w);
     const Iteration& it = iteration(t);
-    engine_.run_while_not([&] { return it.finished == N_; });
+    // The stop flag is read every 4096 events: an atomic load per event would cost little, but
+    // nothing either way needs it sooner.
+    std::uint32_t events = 0;
+    const auto stop = [&] { return stop_ && (++events & 0xFFFU) == 0 && stop_->load(std::memory_order_relaxed); };
+    engine_.run_while_not([&] { return it.finished == N_ || stop(); });
+    if (it.finished != N_ && stop_ && stop_->load())
+      throw ClockInterrupted(fmt::format("flow clock: stopped in iteration {} ({} of {} workers through it)", t,
+                                         it.finished, N_));
     if (it.finished != N_)
       throw std::logic_error(fmt::format("flow clock: no events left, {} of {} workers finished iteration {}",
                                          it.finished, N_, t));
@@ -92,6 +99,7 @@ class FlowClock final : public ClusterClock {
   double now_s() const override { return now_s_; }
   std::vector<WorkerTime> worker_times() const override { return ledger_.times(); }
   ClockStats stats() const override { return {engine_.events_processed(), network_->flows_completed()}; }
+  void stop_when(const std::atomic<bool>* flag) override { stop_ = flag; }
 
   std::string describe() const override {
     const std::string comm =
@@ -247,6 +255,7 @@ class FlowClock final : public ClusterClock {
   std::int64_t first_ = 1;
   std::map<std::int64_t, std::unique_ptr<Round>> rounds_;  // ordered by t: deterministic release
   TraceRecorder* trace_;
+  const std::atomic<bool>* stop_ = nullptr;  // stop_when
   const Schedule* schedule_ = nullptr;  // set during advance(): events run only then
   std::int64_t last_ = 0;
   double now_s_ = 0;
