@@ -47,6 +47,24 @@ double first_round_end(const TimingSpec& s, int N, RoundKind kind = RoundKind::a
   return clock->advance(1, one_round).end_s;
 }
 
+// Tensors of relative sizes 1 and 3, one operation each, back to back, o each, staging at S.
+TimingSpec two_tensors(const std::string& model, double o, double S) {
+  TimingSpec s = spec(model);
+  s.network.payload.tensors = {1, 3};
+  s.network.software_overhead_s = o;
+  s.network.staging_Bps = S;
+  return s;
+}
+
+// Four equal tensors, two operations in flight, o each, no staging.
+TimingSpec four_tensors_two_in_flight(const std::string& model, double o) {
+  TimingSpec s = spec(model);
+  s.network.payload.tensors.assign(4, 1.0);
+  s.network.payload.overlap = 2;
+  s.network.software_overhead_s = o;
+  return s;
+}
+
 // An uncontended ring all-reduce of m bytes on direct links: 2(N−1)(α + m/(N B)).
 double ring(int N, double m) { return 2.0 * (N - 1) * (kAlpha + m / (N * kB)); }
 
@@ -95,11 +113,7 @@ TEST_CASE("pieces run back to back, each paying its latency and software overhea
   const double expected = kStep + 2 * kM / S + (o + ring(N, 2e6)) + (o + ring(N, 6e6));
   for (const std::string model : {"analytic", "flow"}) {
     CAPTURE(model);
-    TimingSpec s = spec(model);
-    s.network.payload.tensors = {1, 3};
-    s.network.software_overhead_s = o;
-    s.network.staging_Bps = S;
-    CHECK(close(first_round_end(s, N), expected));
+    CHECK(close(first_round_end(two_tensors(model, o, S), N), expected));
     // Without any of it, the plain ring all-reduce.
     CHECK(close(first_round_end(spec(model), N), kStep + ring(N, kM)));
   }
@@ -112,11 +126,7 @@ TEST_CASE("pieces in flight share the links' bandwidth and overlap their latenci
   const double expected = kStep + 2 * (o + 2.0 * (N - 1) * kAlpha) + 2.0 * (N - 1) * kM / (N * kB);
   for (const std::string model : {"analytic", "flow"}) {
     CAPTURE(model);
-    TimingSpec s = spec(model);
-    s.network.payload.tensors.assign(4, 1.0);
-    s.network.payload.overlap = 2;
-    s.network.software_overhead_s = o;
-    CHECK(close(first_round_end(s, N), expected));
+    CHECK(close(first_round_end(four_tensors_two_in_flight(model, o), N), expected));
   }
 }
 
@@ -129,16 +139,8 @@ TEST_CASE("Algorithm 2's exchange is framed too: one exchange per piece, overhea
   const double two_in_flight = kStep + 2 * (o + kAlpha) + kM / kB;
   for (const std::string model : {"analytic", "flow"}) {
     CAPTURE(model);
-    TimingSpec s = spec(model);
-    s.network.payload.tensors = {1, 3};
-    s.network.software_overhead_s = o;
-    s.network.staging_Bps = S;
-    CHECK(close(first_round_end(s, N, RoundKind::neighbour_exchange), back_to_back));
-    s = spec(model);
-    s.network.payload.tensors.assign(4, 1.0);
-    s.network.payload.overlap = 2;
-    s.network.software_overhead_s = o;
-    CHECK(close(first_round_end(s, N, RoundKind::neighbour_exchange), two_in_flight));
+    CHECK(close(first_round_end(two_tensors(model, o, S), N, RoundKind::neighbour_exchange), back_to_back));
+    CHECK(close(first_round_end(four_tensors_two_in_flight(model, o), N, RoundKind::neighbour_exchange), two_in_flight));
     // Without any of it, the plain exchange.
     CHECK(close(first_round_end(spec(model), N, RoundKind::neighbour_exchange), kStep + kAlpha + kM / kB));
   }
