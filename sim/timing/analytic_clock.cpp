@@ -107,11 +107,6 @@ double ring_allreduce_seconds(int N, double M, double alpha, double B) {
   return ring_allreduce_closed_form_s(N, M, alpha, B);
 }
 
-// Eq. of the framed round (README, "What frameworks add to a round"): with pieces m_1..m_P, k in
-// flight, overhead o and staging bandwidth S,
-//   T = 2M/S + Σ_p 2(N−1) m_p/(N B) + ⌈P/k⌉ (o + 2(N−1) α):
-// the bytes of pieces in flight share the links (bandwidth terms add up), their latencies and
-// software overheads overlap (k at a time). k = 1 is Σ_p (o + ring(m_p)) exactly.
 namespace {
 
 // What the framing adds around pieces whose bandwidth terms add up and whose per-operation
@@ -128,6 +123,11 @@ double framed_seconds(double M, const NetworkSpec& network, double latency_s, Ba
 
 }  // namespace
 
+// Eq. of the framed round (README, "What frameworks add to a round"): with pieces m_1..m_P, k in
+// flight, overhead o and staging bandwidth S,
+//   T = 2M/S + Σ_p 2(N−1) m_p/(N B) + ⌈P/k⌉ (o + 2(N−1) α):
+// the bytes of pieces in flight share the links (bandwidth terms add up), their latencies and
+// software overheads overlap (k at a time). k = 1 is Σ_p (o + ring(m_p)) exactly.
 double framed_allreduce_seconds(int N, double M, const NetworkSpec& network) {
   const double B = network.bandwidth_Bps;
   return framed_seconds(M, network, 2.0 * (N - 1) * network.latency_s,
