@@ -53,9 +53,9 @@ class Collective {
 
 using HostDone = std::function<void(int host)>;
 
-// One all-reduce round of M bytes among hosts 0..N−1.
+// One all-reduce round of M bytes among hosts 0..N−1; `books` (optional) hears of every message.
 std::unique_ptr<Collective> make_collective(const CollectiveSpec& spec, NetworkModel& network, int N, double M,
-                                            HostDone done);
+                                            HostDone done, TrafficBooks* books = nullptr);
 
 // Uncontended closed forms (every message alone on a direct link of latency α, bandwidth B),
 // for tests and what-if tables.

@@ -15,8 +15,9 @@ namespace {
 
 class ProgramCollective final : public Collective, private Receiver {
  public:
-  ProgramCollective(std::unique_ptr<const CollectiveProgram> program, NetworkModel& network, HostDone done)
-      : program_(std::move(program)), network_(network), done_(std::move(done)) {
+  ProgramCollective(std::unique_ptr<const CollectiveProgram> program, NetworkModel& network, HostDone done,
+                    TrafficBooks* books)
+      : program_(std::move(program)), network_(network), done_(std::move(done)), books_(books) {
     const int N = program_->hosts();
     hosts_.resize(static_cast<std::size_t>(N));
     first_bit_.resize(static_cast<std::size_t>(N) + 1, 0);
@@ -79,6 +80,7 @@ class ProgramCollective final : public Collective, private Receiver {
         if (c.send_to >= 0) {
           x.send_pending = c.await_send;
           awaited_ += c.await_send ? 1 : 0;
+          if (books_) books_->will_send(host, c.send_to, c.send_bytes);
           network_.send(host, c.send_to, c.send_bytes, *this, tag(host, c.send_to, c.dst_step));
         }
       }
@@ -100,8 +102,9 @@ class ProgramCollective final : public Collective, private Receiver {
   }
   void deliver(std::uint64_t tag) {
     constexpr std::uint64_t host_mask = (std::uint64_t{1} << kHostBits) - 1, step_mask = (std::uint64_t{1} << kStepBits) - 1;
-    arrive(static_cast<int>(tag >> (kHostBits + kStepBits)), static_cast<int>(tag >> kStepBits & host_mask),
-           static_cast<int>(tag & step_mask));
+    const int src = static_cast<int>(tag >> (kHostBits + kStepBits)), dst = static_cast<int>(tag >> kStepBits & host_mask);
+    if (books_) books_->landed(src, dst);
+    arrive(src, dst, static_cast<int>(tag & step_mask));
   }
 
   void arrive(int src, int host, int step) {
@@ -121,6 +124,7 @@ class ProgramCollective final : public Collective, private Receiver {
   std::unique_ptr<const CollectiveProgram> program_;
   NetworkModel& network_;
   HostDone done_;
+  TrafficBooks* books_;
   std::vector<Host> hosts_;
   std::vector<std::size_t> first_bit_;  // per host: the bit of its step 0 in arrived_
   std::vector<std::uint64_t> arrived_;  // per (host, step): its message has arrived
@@ -130,8 +134,8 @@ class ProgramCollective final : public Collective, private Receiver {
 }  // namespace
 
 std::unique_ptr<Collective> run_collective_program(std::unique_ptr<const CollectiveProgram> program,
-                                                   NetworkModel& network, HostDone done) {
-  return std::make_unique<ProgramCollective>(std::move(program), network, std::move(done));
+                                                   NetworkModel& network, HostDone done, TrafficBooks* books) {
+  return std::make_unique<ProgramCollective>(std::move(program), network, std::move(done), books);
 }
 
 }  // namespace csgd

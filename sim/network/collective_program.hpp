@@ -46,8 +46,9 @@ std::unique_ptr<CollectiveProgram> binomial_tree_program(int N, double M);
 std::unique_ptr<CollectiveProgram> parameter_server_program(int N, double M, int servers);
 std::unique_ptr<CollectiveProgram> hierarchical_ring_program(std::vector<int> grid, double M);
 
-// Runs `program` on `network`; calls done(host) once per host when it holds the result.
+// Runs `program` on `network`; calls done(host) once per host when it holds the result, and
+// tells `books` (if any) of every message sent and landed.
 std::unique_ptr<Collective> run_collective_program(std::unique_ptr<const CollectiveProgram> program,
-                                                   NetworkModel& network, HostDone done);
+                                                   NetworkModel& network, HostDone done, TrafficBooks* books = nullptr);
 
 }  // namespace csgd

@@ -15,9 +15,9 @@ std::unique_ptr<CollectiveProgram> program_for(const CollectiveSpec& spec, int N
 }  // namespace
 
 std::unique_ptr<Collective> make_collective(const CollectiveSpec& spec, NetworkModel& network, int N, double M,
-                                            HostDone done) {
+                                            HostDone done, TrafficBooks* books) {
   spec.validate(N);
-  return run_collective_program(program_for(spec, N, M), network, std::move(done));
+  return run_collective_program(program_for(spec, N, M), network, std::move(done), books);
 }
 
 }  // namespace csgd

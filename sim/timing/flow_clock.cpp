@@ -129,9 +129,8 @@ class FlowClock final : public ClusterClock {
     double end_s = 0;
   };
   struct Round {
-    Round(NetworkModel& network, const EventEngine& engine, WorkerLedger& ledger, int N, std::int64_t t,
-          const char* name)
-        : traffic(network, engine, ledger, N), t(t), name(name) {}
+    Round(const EventEngine& engine, WorkerLedger& ledger, int N, std::int64_t t, const char* name)
+        : traffic(engine, ledger, N), t(t), name(name) {}
     RoundTraffic traffic;
     std::unique_ptr<Collective> collective;
     std::int64_t t;
@@ -187,15 +186,16 @@ class FlowClock final : public ClusterClock {
     auto [pos, fresh] = rounds_.try_emplace(t);
     if (!fresh) return *pos->second;
     const bool exchange = spec.kind == RoundKind::neighbour_exchange;
-    pos->second = std::make_unique<Round>(*network_, engine_, ledger_, N_, t, exchange ? "exchange" : "all-reduce");
+    pos->second = std::make_unique<Round>(engine_, ledger_, N_, t, exchange ? "exchange" : "all-reduce");
     Round* r = pos->second.get();
     HostDone done = [this, r](int w) { round_done(*r, w); };
     if (exchange && out_neighbours_.empty() && N_ > 1)
       throw std::logic_error("flow clock: a neighbour exchange needs the neighbours of W");
     // One operation of `bytes`: an all-reduce, or Algorithm 2's exchange (eq. 18).
     const auto operation = [this, r, exchange](double bytes, HostDone op_done) {
-      return exchange ? make_neighbour_exchange(out_neighbours_, in_degree_, r->traffic, bytes, std::move(op_done))
-                      : make_collective(collective_, r->traffic, N_, bytes, std::move(op_done));
+      return exchange
+                 ? make_neighbour_exchange(out_neighbours_, in_degree_, *network_, bytes, std::move(op_done), &r->traffic)
+                 : make_collective(collective_, *network_, N_, bytes, std::move(op_done), &r->traffic);
     };
     if (network_spec_.frames_rounds())  // per tensor or bucket, with overheads and staging
       r->collective = make_payload_round(engine_, N_, framing(spec.payload_bytes), operation, std::move(done));

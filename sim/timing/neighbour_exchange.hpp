@@ -13,6 +13,6 @@ namespace csgd {
 
 std::unique_ptr<Collective> make_neighbour_exchange(std::span<const std::vector<int>> out_neighbours,
                                                     std::span<const int> in_degree, NetworkModel& network,
-                                                    double M, HostDone done);
+                                                    double M, HostDone done, TrafficBooks* books = nullptr);
 
 }  // namespace csgd
