@@ -156,7 +156,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     Flow& f = flows_[static_cast<std::size_t>(slot)];
     f = Flow{route, bytes, bytes, engine_.now(), 0, after, weight, bound, next_order_++, f.version + 1};
     to_[static_cast<std::size_t>(slot)] = to;
-    link_flows_.add(slot, route);
+    if (!link_flows_.add(slot, route)) joined_shared_ = true;
     joined_.push_back(slot);
     request_recompute();
   }
@@ -186,14 +186,10 @@ class FlowNetwork final : public NetworkModel, private Receiver {
 
   // True when every flow joined since the last recompute is alone on each link of its route and
   // no flow ended on a link that others still use: then the flows to re-solve are exactly the
-  // joined ones, each a component of its own (every step of a ring on a ring, say).
-  bool joined_alone() const {
-    if (!ended_on_shared_.empty()) return false;
-    for (int slot : joined_)
-      for (int l : flows_[static_cast<std::size_t>(slot)].route)
-        if (link_flows_.flows_on(l) != 1) return false;
-    return true;
-  }
+  // joined ones, each a component of its own (every step of a ring on a ring, say). A joined
+  // flow that found company at its join, or was joined by a later one, set joined_shared_; one
+  // whose company left since left a link in ended_on_shared_ (the remover saw it still used).
+  bool joined_alone() const { return ended_on_shared_.empty() && !joined_shared_; }
 
   // Re-solves the flows connected to a link where a flow started or ended, in join order (the
   // order a full solve would see them in), and re-predicts the completions whose rate changed.
@@ -232,6 +228,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     }
     ended_on_shared_.clear();
     joined_.clear();
+    joined_shared_ = false;
     if (component_.empty()) return schedule_next_completion();
     const double now = engine_.now();
     bool filling = false;  // due_.back() is the entry being filled, not yet in the heap
@@ -377,6 +374,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   // ended while others still used them (then the search's seeds with the joined flows' links).
   std::vector<int> joined_;
   std::vector<int> ended_on_shared_;
+  bool joined_shared_ = false;  // a flow of joined_ shared a link with another at its join
 
   // recompute's scratch
   std::vector<int> component_, finished_;

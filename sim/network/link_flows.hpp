@@ -22,7 +22,8 @@ class LinkFlows {
 
   // route: the link ids the flow crosses; both O(route length), whatever the flows per link.
   // Inline: each is on every message's path.
-  void add(int flow, std::span<const int> route);
+  // True when the flow is alone on every link of its route (no live flow was there before it).
+  bool add(int flow, std::span<const int> route);
   void remove(int flow, std::span<const int> route);  // the same route it was added with
 
   // The flows sharing a link, directly or through other flows, with a link in `changed`, each
@@ -61,22 +62,28 @@ class LinkFlows {
   std::vector<int> queue_, found_;
 };
 
-[[gnu::always_inline]] inline void LinkFlows::add(int flow, std::span<const int> route) {
+[[gnu::always_inline]] inline bool LinkFlows::add(int flow, std::span<const int> route) {
   const auto f = static_cast<std::size_t>(flow);
   if (f >= flows_.size()) flows_.resize(f + 1);
   Flow& x = flows_[f];
   if (x.hops >= 0) [[unlikely]]
     misuse(flow, "added twice");
   x.hops = static_cast<int>(route.size());
+  bool alone = true;
   for (int l : route) {
     Link& link = links_[static_cast<std::size_t>(l)];
     // A list no search has read lately: drop its dead entries once they are half of it — all of
     // them at once when none is live (a link each step reuses: no entry to test).
-    if (link.live == 0) link.on.clear();
-    else if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+    if (link.live == 0) {
+      link.on.clear();
+    } else {
+      alone = false;
+      if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+    }
     link.on.push_back({flow, x.generation});
     ++link.live;
   }
+  return alone;
 }
 
 [[gnu::always_inline]] inline void LinkFlows::remove(int flow, std::span<const int> route) {
