@@ -108,6 +108,7 @@ TEST_CASE("SIGTERM stops a --timing-only run inside a long round, not after it")
   CHECK(summary.at("status") == "interrupted");
   CHECK(summary.at("iterations") == 0);
   CHECK(summary.at("rounds") == 0);
+  CHECK(lines_of(tmp / "out" / "run" / "metrics.csv") == 2);  // header and t = 0, once
 }
 
 TEST_CASE("a --force rerun killed at any moment never leaves a completed summary beside partial metrics") {

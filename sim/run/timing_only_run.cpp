@@ -32,7 +32,12 @@ RunResult simulate_timing(PreparedRun<S>& run, const std::filesystem::path& dir,
 
   std::int64_t& t = ledger.t;
   RunStatus status = RunStatus::completed;
+  std::int64_t last_row = -1;
   const auto row_at = [&] {
+    // One row per iteration: a stop right after an evaluated iteration (or inside the next one)
+    // has its row already, as in training.
+    if (t == last_row) return;
+    last_row = t;
     // As in training: the row of iteration 0 (no step yet) shows γ = 0.
     const double lr = t == 0 ? 0.0 : learning_rate(c.algorithm.lr, t, plan.iterations_per_epoch, plan.T, c.N);
     const MetricsRow row = ledger.row(plan, c.N, clock, lr, wall());
