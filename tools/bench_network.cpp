@@ -88,18 +88,17 @@ struct LargeCase {
   int N;
   std::array<std::pair<Series, int>, 2> smaller;
 };
-constexpr Series kTorus3d(std::array<int, 3> dims) { return {"3-D torus", "torus", RoundKind::all_reduce, "auto", dims}; }
-constexpr Series kFatTree(int k, csgd::Routing routing = csgd::Routing::shortest) {
-  return {"fat-tree", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, k, routing};
+constexpr Series kTorus3d(std::array<int, 3> dims, const char* name = "3-D torus") {
+  return {name, "torus", RoundKind::all_reduce, "auto", dims};
 }
-constexpr auto kEcmp = csgd::Routing::ecmp;
+constexpr Series kFatTree(int k, csgd::Routing routing = csgd::Routing::shortest, const char* name = "fat-tree") {
+  return {name, "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, k, routing};
+}
+constexpr auto kShortest = csgd::Routing::shortest, kEcmp = csgd::Routing::ecmp;
 const LargeCase kLarge[] = {
-    {{"3-D torus 32×32×16", "torus", RoundKind::all_reduce, "auto", {32, 32, 16}}, 16384,
-     {{{kTorus3d({8, 8, 16}), 1024}, {kTorus3d({16, 16, 16}), 4096}}}},
-    {{"fat-tree k=40", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40}, 16000,
-     {{{kFatTree(16), 1024}, {kFatTree(24), 3456}}}},
-    {{"fat-tree k=40, ECMP", "fat-tree", RoundKind::all_reduce, "hierarchical-ring", {}, 40, kEcmp}, 16000,
-     {{{kFatTree(16, kEcmp), 1024}, {kFatTree(24, kEcmp), 3456}}}},
+    {kTorus3d({32, 32, 16}, "3-D torus 32×32×16"), 16384, {{{kTorus3d({8, 8, 16}), 1024}, {kTorus3d({16, 16, 16}), 4096}}}},
+    {kFatTree(40, kShortest, "fat-tree k=40"), 16000, {{{kFatTree(16), 1024}, {kFatTree(24), 3456}}}},
+    {kFatTree(40, kEcmp, "fat-tree k=40, ECMP"), 16000, {{{kFatTree(16, kEcmp), 1024}, {kFatTree(24, kEcmp), 3456}}}},
 };
 
 // Peak resident memory of this process in GiB since the last reset_peak_rss() (Linux: VmHWM).
