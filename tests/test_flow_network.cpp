@@ -229,6 +229,22 @@ TEST_CASE("flows started at the same instant share one rate recompute") {
   }
 }
 
+TEST_CASE("flows finishing at one instant are delivered in join order, whichever predictions they came from") {
+  // Link 0→1 carries flows 0, 2, 3, 4 (1/4 B/s each); 3 and 4 end at t = 4, and 0 and 2 are
+  // re-predicted together to end at t = 8 (2 bytes left at 1/2 B/s). Flow 1, alone on 2→3, was
+  // predicted at t = 0 to end at t = 8 as well: its prediction sits between theirs in join order.
+  const auto t = topology(4, 4, {{0, 1, 0.0, 1.0}, {2, 3, 0.0, 1.0}});
+  EventEngine engine;
+  const auto net = csgd::make_flow_network(engine, t);
+  std::vector<int> ran;
+  Note note(ran);
+  const double bytes[] = {3, 8, 3, 1, 1};
+  for (std::uint64_t k = 0; k < 5; ++k) net->send(k == 1 ? 2 : 0, k == 1 ? 3 : 1, bytes[k], note, k);
+  engine.run();
+  CHECK(engine.now() == 8.0);
+  CHECK(ran == std::vector<int>{3, 4, 0, 1, 2});
+}
+
 TEST_CASE("an empty message takes the latency only and a message to oneself arrives at once") {
   const auto t = topology(3, 3, {{0, 1, 1e-6, 1e9}, {1, 2, 2e-6, 1e9}});
   EventEngine engine;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "csgd/network.hpp"
+#include "csgd/traffic_books.hpp"
 
 namespace csgd {
 

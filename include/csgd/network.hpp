@@ -171,19 +171,6 @@ class Receiver {
   ~Receiver() = default;  // never owned through this interface
 };
 
-// A round's books kept beside the network (the flow clock's per-round traffic): a sender tells
-// them of each message just before it goes to the network, and its receiver of its landing just
-// before acting on it. Two calls per message where the books used to be a network of their own
-// wrapped around the real one (a slot, a copy and a forwarded delivery per message).
-class TrafficBooks {
- public:
-  virtual void will_send(int src_host, int dst_host, double bytes) = 0;
-  virtual void landed(int src_host, int dst_host) = 0;
-
- protected:
-  ~TrafficBooks() = default;  // never owned through this interface
-};
-
 // Holds callbacks until their message arrives: the adapter behind NetworkModel's callback send.
 class CallbackReceiver final : public Receiver {
  public:

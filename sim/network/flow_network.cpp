@@ -177,9 +177,9 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   }
 
   Flow& flow(int slot) { return flows_[static_cast<std::size_t>(slot)]; }
-  void sort_by_order(std::vector<int>& slots) {  // join order; often already so (a check is cheaper)
-    const auto earlier = [this](int a, int b) { return flow(a).order < flow(b).order; };
-    if (!std::is_sorted(slots.begin(), slots.end(), earlier)) std::sort(slots.begin(), slots.end(), earlier);
+  auto earlier() { return [this](int a, int b) { return flow(a).order < flow(b).order; }; }  // join order
+  void sort_by_order(std::vector<int>& slots) {  // often in order already (a check is cheaper)
+    if (!std::is_sorted(slots.begin(), slots.end(), earlier())) std::sort(slots.begin(), slots.end(), earlier());
   }
   double drain_rate(const Flow& f) const { return f.rate * rate_factor_; }  // LV08: 0.97 × its share; × 1.0 is exact
   double remaining_now(const Flow& f) const { return f.remaining - drain_rate(f) * (engine_.now() - f.updated_at); }
@@ -195,15 +195,11 @@ class FlowNetwork final : public NetworkModel, private Receiver {
   // order a full solve would see them in), and re-predicts the completions whose rate changed.
   void recompute() {
     recompute_pending_ = false;
-    if (joined_alone()) {
-      // Alone on its links, a flow gets what the solve would give it alone (no search, no solve;
-      // joined_ is in join order already).
+    const bool alone = joined_alone();
+    if (alone) {
+      // Alone on its links, a flow gets what the solve would give it alone (no search, no solve:
+      // its rate is taken where it is used below; joined_ is in join order already).
       component_.swap(joined_);
-      rates_.resize(component_.size());
-      for (std::size_t k = 0; k < component_.size(); ++k) {
-        const Flow& f = flow(component_[k]);
-        rates_[k] = weighted_ ? sharing_.alone_rate(f.route, f.weight, f.bound) : sharing_.smallest_capacity(f.route);
-      }
     } else {
       // The search starts from every link where a flow joined or ended leaving others.
       for (int slot : joined_)
@@ -234,10 +230,13 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     bool filling = false;  // due_.back() is the entry being filled, not yet in the heap
     for (std::size_t k = 0; k < component_.size(); ++k) {
       Flow& f = flow(component_[k]);
-      if (rates_[k] == f.rate) continue;  // same rate: same prediction
+      const double rate = !alone       ? rates_[k]
+                          : weighted_ ? sharing_.alone_rate(f.route, f.weight, f.bound)
+                                      : sharing_.smallest_capacity(f.route);
+      if (rate == f.rate) continue;  // same rate: same prediction
       f.remaining = remaining_now(f);
       f.updated_at = now;
-      f.rate = rates_[k];
+      f.rate = rate;
       const double finish_at = now + std::max(f.remaining, 0.0) / drain_rate(f);
       if (!filling || finish_at != due_.back().finish_at) {
         if (filling) std::push_heap(due_.begin(), due_.end(), std::greater<>{});
@@ -294,12 +293,18 @@ class FlowNetwork final : public NetworkModel, private Receiver {
     const double now = engine_.now();
     finished_.clear();
     bool residue_left = false;
+    // Batches list their flows in join order, so the finished ones mostly come in join order: a
+    // flag kept as they come saves the sortedness check's second pass over them.
+    bool in_order = true;
+    std::uint64_t last_order = 0;
     // False for a live flow that is not due and has more than residue left.
     const auto finish = [&](Predicted p, bool due) {
       Flow& f = flow(p.slot);
       if (p.version != f.version) return true;
       if (!due && remaining_now(f) > 1e-9 * f.bytes) return false;
       ++f.version;  // no other prediction of this flow may fire
+      in_order = in_order && (finished_.empty() || f.order > last_order);
+      last_order = f.order;
       finished_.push_back(p.slot);
       return true;
     };
@@ -315,7 +320,7 @@ class FlowNetwork final : public NetworkModel, private Receiver {
       }
       if (!residue_left) pop_batch();
     }
-    sort_by_order(finished_);
+    if (!in_order) std::sort(finished_.begin(), finished_.end(), earlier());
     landing_.clear();  // the run of finished flows with one latency still to pay: delivered together
     double landing_after = 0;
     for (int slot : finished_) {

@@ -19,11 +19,11 @@
 #include "csgd/errors.hpp"
 #include "csgd/event_engine.hpp"
 #include "csgd/timing.hpp"
+#include "csgd/traffic_books.hpp"
 #include "csgd/units.hpp"
 #include "timing/collective_choice.hpp"
 #include "timing/neighbour_exchange.hpp"
 #include "timing/payload_round.hpp"
-#include "timing/round_traffic.hpp"
 #include "timing/worker_ledger.hpp"
 
 namespace csgd {
@@ -129,9 +129,8 @@ class FlowClock final : public ClusterClock {
     double end_s = 0;
   };
   struct Round {
-    Round(const EventEngine& engine, WorkerLedger& ledger, int N, std::int64_t t, const char* name)
-        : traffic(engine, ledger, N), t(t), name(name) {}
-    RoundTraffic traffic;
+    Round(const EventEngine& engine, int N, std::int64_t t, const char* name) : traffic(engine, N), t(t), name(name) {}
+    TrafficBooks traffic;
     std::unique_ptr<Collective> collective;
     std::int64_t t;
     const char* name;
@@ -178,7 +177,7 @@ class FlowClock final : public ClusterClock {
     if (!it.round) return finish_iteration(w);
     Round& r = round(x.iteration, *it.round);
     x.since = now;
-    ledger_.enter_round(w, r.traffic, now);
+    ledger_.enter_round(w, r.traffic);
     r.collective->enter(w);  // may call round_done at once (N = 1, no neighbours)
   }
 
@@ -186,7 +185,7 @@ class FlowClock final : public ClusterClock {
     auto [pos, fresh] = rounds_.try_emplace(t);
     if (!fresh) return *pos->second;
     const bool exchange = spec.kind == RoundKind::neighbour_exchange;
-    pos->second = std::make_unique<Round>(engine_, ledger_, N_, t, exchange ? "exchange" : "all-reduce");
+    pos->second = std::make_unique<Round>(engine_, N_, t, exchange ? "exchange" : "all-reduce");
     Round* r = pos->second.get();
     HostDone done = [this, r](int w) { round_done(*r, w); };
     if (exchange && out_neighbours_.empty() && N_ > 1)
@@ -216,7 +215,7 @@ class FlowClock final : public ClusterClock {
 
   void round_done(Round& r, int w) {
     const double now = engine_.now();
-    ledger_.leave_round(w, now);
+    ledger_.leave_round(w);
     if (trace_) trace_->add(w, r.name, worker(w).since, now, r.t);
     ++r.done;
     finish_iteration(w);
