@@ -20,18 +20,19 @@ class ProgramCollective final : public Collective, private Receiver {
       : program_(std::move(program)), network_(network), done_(std::move(done)), books_(books) {
     const int N = program_->hosts();
     hosts_.resize(static_cast<std::size_t>(N));
-    first_bit_.resize(static_cast<std::size_t>(N) + 1, 0);
+    std::size_t bits = 0;
     for (int h = 0; h < N; ++h) {
       Host& x = hosts_[static_cast<std::size_t>(h)];
       x.steps = program_->steps(h);
       x.result_steps = program_->result_steps(h);
-      first_bit_[static_cast<std::size_t>(h) + 1] = first_bit_[static_cast<std::size_t>(h)] + static_cast<std::size_t>(x.steps);
+      x.first_bit = bits;
+      bits += static_cast<std::size_t>(x.steps);
       if (x.steps >= 1 << kStepBits)
         throw std::length_error(fmt::format("collective: host {} has {} steps, more than a message tag holds", h, x.steps));
     }
     if (N > 1 << kHostBits)
       throw std::length_error(fmt::format("collective: {} hosts, more than a message tag holds", N));
-    arrived_.assign((first_bit_.back() + 63) / 64, 0);
+    arrived_.assign((bits + 63) / 64, 0);
   }
 
   void enter(int host) override {
@@ -50,6 +51,7 @@ class ProgramCollective final : public Collective, private Receiver {
     bool send_pending = false;  // step `next` waits for its own send to be delivered
     bool released = false;      // done() has been called
     CollectiveStep current;     // step `next`, once started
+    std::size_t first_bit = 0;  // the bit of its step 0 in arrived_
   };
 
   Host& at(int host) {
@@ -57,9 +59,8 @@ class ProgramCollective final : public Collective, private Receiver {
       throw std::out_of_range(fmt::format("collective: host {} outside 0..{}", host, hosts_.size() - 1));
     return hosts_[static_cast<std::size_t>(host)];
   }
-  std::size_t bit(int host, int step) const { return first_bit_[static_cast<std::size_t>(host)] + static_cast<std::size_t>(step); }
-  bool arrived(int host, int step) const {
-    const std::size_t b = bit(host, step);
+  bool arrived(const Host& x, int step) const {
+    const std::size_t b = x.first_bit + static_cast<std::size_t>(step);
     return (arrived_[b / 64] >> (b % 64)) & 1U;
   }
 
@@ -84,7 +85,7 @@ class ProgramCollective final : public Collective, private Receiver {
           network_.send(host, c.send_to, c.send_bytes, *this, tag(host, c.send_to, c.dst_step));
         }
       }
-      if ((x.current.recv_from >= 0 && !arrived(host, x.next)) || x.send_pending) return;
+      if ((x.current.recv_from >= 0 && !arrived(x, x.next)) || x.send_pending) return;
       ++x.next;
       x.started = false;
     }
@@ -108,7 +109,7 @@ class ProgramCollective final : public Collective, private Receiver {
   }
 
   void arrive(int src, int host, int step) {
-    const std::size_t b = bit(host, step);
+    const std::size_t b = hosts_[static_cast<std::size_t>(host)].first_bit + static_cast<std::size_t>(step);
     arrived_[b / 64] |= std::uint64_t{1} << (b % 64);
     run(host);
     if (awaited_ == 0) return;
@@ -126,7 +127,6 @@ class ProgramCollective final : public Collective, private Receiver {
   HostDone done_;
   TrafficBooks* books_;
   std::vector<Host> hosts_;
-  std::vector<std::size_t> first_bit_;  // per host: the bit of its step 0 in arrived_
   std::vector<std::uint64_t> arrived_;  // per (host, step): its message has arrived
   int awaited_ = 0;                     // sends some host waits on
 };

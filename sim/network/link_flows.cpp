@@ -6,7 +6,7 @@
 namespace csgd {
 
 LinkFlows::LinkFlows(int links)
-    : links_(static_cast<std::size_t>(links)), link_seen_(static_cast<std::size_t>(links), 0) {}
+    : on_(static_cast<std::size_t>(links)), live_(static_cast<std::size_t>(links), 0), link_seen_(static_cast<std::size_t>(links), 0) {}
 
 void LinkFlows::misuse(int flow, const char* what) {
   throw std::logic_error("LinkFlows: flow " + std::to_string(flow) + " " + what);

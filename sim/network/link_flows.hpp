@@ -32,7 +32,7 @@ class LinkFlows {
   template <class RouteOf>
   std::span<const int> component(std::span<const int> changed, RouteOf route_of);
 
-  std::size_t flows_on(int link) const { return static_cast<std::size_t>(links_[static_cast<std::size_t>(link)].live); }
+  std::size_t flows_on(int link) const { return static_cast<std::size_t>(live_[static_cast<std::size_t>(link)]); }
 
  private:
   [[noreturn, gnu::cold, gnu::noinline]] static void misuse(int flow, const char* what);
@@ -51,11 +51,8 @@ class LinkFlows {
   bool live(const Entry& e) const { return flows_[static_cast<std::size_t>(e.flow)].generation == e.generation; }
   void compact(std::vector<Entry>& list);
 
-  struct Link {
-    std::vector<Entry> on;  // its flows, unordered, dead entries among them
-    int live = 0;           // its live entries (in the list's cache line)
-  };
-  std::vector<Link> links_;
+  std::vector<std::vector<Entry>> on_;  // per link: its flows, unordered, dead entries among them
+  std::vector<int> live_;                // per link: its live entries (apart: most reads want only these)
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> link_seen_;  // epoch of the last search that reached it
   std::uint32_t epoch_ = 0;
@@ -71,17 +68,18 @@ class LinkFlows {
   x.hops = static_cast<int>(route.size());
   bool alone = true;
   for (int l : route) {
-    Link& link = links_[static_cast<std::size_t>(l)];
+    std::vector<Entry>& on = on_[static_cast<std::size_t>(l)];
+    int& live = live_[static_cast<std::size_t>(l)];
     // A list no search has read lately: drop its dead entries once they are half of it — all of
     // them at once when none is live (a link each step reuses: no entry to test).
-    if (link.live == 0) {
-      link.on.clear();
+    if (live == 0) {
+      on.clear();
     } else {
       alone = false;
-      if (link.on.size() >= 2 * static_cast<std::size_t>(link.live) + 8) compact(link.on);
+      if (on.size() >= 2 * static_cast<std::size_t>(live) + 8) compact(on);
     }
-    link.on.push_back({flow, x.generation});
-    ++link.live;
+    on.push_back({flow, x.generation});
+    ++live;
   }
   return alone;
 }
@@ -90,7 +88,7 @@ class LinkFlows {
   const auto f = static_cast<std::size_t>(flow);
   if (f >= flows_.size() || flows_[f].hops != static_cast<int>(route.size())) [[unlikely]]
     misuse(flow, "is not on these links");
-  for (int l : route) --links_[static_cast<std::size_t>(l)].live;
+  for (int l : route) --live_[static_cast<std::size_t>(l)];
   Flow& x = flows_[f];
   ++x.generation;  // its entries die where they are
   x.hops = -1;
@@ -124,7 +122,7 @@ std::span<const int> LinkFlows::component(std::span<const int> changed, RouteOf 
   // Breadth-first over links: a link's flows, then their other links. Each list read is
   // compacted on the way (live entries slide forward over dead ones).
   for (std::size_t head = 0; head < queue_.size(); ++head) {
-    std::vector<Entry>& list = links_[static_cast<std::size_t>(queue_[head])].on;
+    std::vector<Entry>& list = on_[static_cast<std::size_t>(queue_[head])];
     std::size_t kept = 0;
     for (const Entry e : list) {
       if (!live(e)) continue;
