@@ -7,7 +7,7 @@
 //
 // A concrete class with the per-message calls inline: they run twice per message, in the
 // collective executor's inner loop, where a virtual call and a second object (the worker ledger)
-// behind it cost ~10% of a ring round.
+// behind it cost 5% of a ring round.
 #include <cstdint>
 #include <vector>
 
@@ -58,8 +58,8 @@ class TrafficBooks {
   Host& host(int host_id) { return hosts_[at(host_id)]; }
 
   // Busy or idle flips only where the count leaves or reaches zero, so only such a change settles
-  // the stretch before it (one term per stretch; most changes, a send overlapping a receive, need
-  // no clock read). A host settled already at this instant has nothing to add.
+  // the stretch before it (one term per stretch; a change that keeps the count on one side of
+  // zero reads no clock). A host settled already at this instant has nothing to add.
   void change(Host& x, int delta) {
     if (x.watching && (x.in_flight == 0 || x.in_flight + delta == 0)) settle(x);
     x.in_flight += delta;
