@@ -16,6 +16,8 @@
 #include <boost/graph/visitors.hpp>
 #include <boost/range/iterator_range.hpp>
 #include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
 
 #include "csgd/errors.hpp"
 #include "csgd/network.hpp"
@@ -109,6 +111,7 @@ PhysicalTopology build_topology(const TopologySpec& spec, int N, double latency_
 // end of a line) reaches every other node through it: its distances are 1 + the neighbour's, so
 // one BFS from a switch serves all of its single-linked hosts (800 searches instead of 16,000 for
 // a k = 40 fat-tree file). Hosts linked only to hosts (a ring or torus file) still search one each.
+// Boost.Graph's adjacency list is only read, so the searches run on the TBB threads at once.
 int PhysicalTopology::diameter_hops() const {
   if (known_diameter_hops) return *known_diameter_hops;
   const UndirectedGraph g = to_boost(nodes, links);
@@ -122,9 +125,11 @@ int PhysicalTopology::diameter_hops() const {
     }
     served[static_cast<std::size_t>(only >= 0 ? only : h)].push_back(h);
   }
-  int diameter = 0;
-  for (int s = 0; s < nodes; ++s) {
-    if (served[static_cast<std::size_t>(s)].empty()) continue;
+  std::vector<int> sources;
+  for (int s = 0; s < nodes; ++s)
+    if (!served[static_cast<std::size_t>(s)].empty()) sources.push_back(s);
+  // The searches are independent: spread over the threads (a maximum, the same on any count).
+  const auto farthest = [&](int s) {
     const std::vector<int> d = hops_from(g, s);
     // The two farthest hosts from s: a host served through s is not its own farthest host.
     int far1 = -1, far2 = -1;  // hosts, far1 the farthest
@@ -138,16 +143,24 @@ int PhysicalTopology::diameter_hops() const {
         far2 = h;
       }
     }
+    int longest = 0;
     for (const int h : served[static_cast<std::size_t>(s)]) {
       if (h == s) {  // its own search: the farthest host (itself at 0 never is, unless alone)
-        diameter = std::max(diameter, d[static_cast<std::size_t>(far1)]);
+        longest = std::max(longest, d[static_cast<std::size_t>(far1)]);
         continue;
       }
       const int far = far1 != h ? far1 : far2;  // every other host, one hop further than from s
-      if (far >= 0) diameter = std::max(diameter, 1 + d[static_cast<std::size_t>(far)]);
+      if (far >= 0) longest = std::max(longest, 1 + d[static_cast<std::size_t>(far)]);
     }
-  }
-  return diameter;
+    return longest;
+  };
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, sources.size()), 0,
+      [&](const tbb::blocked_range<std::size_t>& r, int longest) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) longest = std::max(longest, farthest(sources[k]));
+        return longest;
+      },
+      [](int a, int b) { return std::max(a, b); });
 }
 
 std::vector<int> PhysicalTopology::host_degrees() const {
