@@ -21,18 +21,33 @@ TEST_CASE("a watching host's time is busy while a message of its is in flight an
   });
   engine.schedule_at(7.0, [&] { books.landed(1, 0); });  // idle from 7
   engine.run();
-  CHECK(books.split(1).busy_s == 5.0);  // a watching host's split so far, settled at 7
+  CHECK(books.split(1).busy_s == 5.0);  // a watching host's split so far, at 7
   CHECK(books.split(1).idle_s == 1.0);
+  engine.schedule_at(8.5, [&] {  // the open stretch (idle since 7) counts up to now
+    CHECK(books.split(1).busy_s == 5.0);
+    CHECK(books.split(1).idle_s == 2.5);
+  });
+  engine.schedule_at(9.0, [&] {  // and a busy one likewise, though nothing settled since 7
+    books.will_send(0, 1, 0);
+    books.will_send(0, 1, 0);  // 1 → 2: no settling
+  });
+  engine.schedule_at(9.25, [&] {
+    CHECK(books.split(1).busy_s == 5.25);
+    CHECK(books.split(1).idle_s == 3.0);
+    books.landed(0, 1);
+    books.landed(0, 1);
+  });
   engine.schedule_at(9.5, [&] {
     const TrafficBooks::Split s = books.unwatch(1);
-    CHECK(s.busy_s == 5.0);  // 2 → 7
-    CHECK(s.idle_s == 3.5);  // 1 → 2 and 7 → 9.5
+    CHECK(s.busy_s == 5.25);  // 2 → 7 and 9 → 9.25
+    CHECK(s.idle_s == 3.25);  // 1 → 2, 7 → 9 and 9.25 → 9.5
   });
   engine.run();
   CHECK(books.in_flight(1) == 0);
   CHECK(books.messages_in_flight() == 0);
   CHECK(books.bytes_total() == 16.0);
   CHECK(books.bytes_max_sender() == 11.0);
+  CHECK(books.split(1).busy_s == 5.25);  // no longer watching: no open stretch
 }
 
 TEST_CASE("hosts that do not watch keep counts and bytes but no time, and watching twice is refused") {

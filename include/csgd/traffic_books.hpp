@@ -39,7 +39,7 @@ class TrafficBooks {
     double busy_s = 0, idle_s = 0;
   };
   Split unwatch(int host_id);     // the split from watch to now; the host stops watching
-  Split split(int host_id) const;  // a watching host's split so far (up to its last settling)
+  Split split(int host_id) const;  // a watching host's split so far, its open stretch up to now
 
   int in_flight(int host_id) const { return hosts_[at(host_id)].in_flight; }
   std::uint64_t messages_in_flight() const { return sent_ - landed_; }

@@ -28,7 +28,13 @@ TrafficBooks::Split TrafficBooks::unwatch(int host_id) {
   return x.split;
 }
 
-TrafficBooks::Split TrafficBooks::split(int host_id) const { return hosts_[at(host_id)].split; }
+TrafficBooks::Split TrafficBooks::split(int host_id) const {
+  const Host& x = hosts_[at(host_id)];
+  Split s = x.split;
+  const double now = engine_.now();
+  if (x.watching && now > x.since) (x.in_flight > 0 ? s.busy_s : s.idle_s) += now - x.since;  // the open stretch
+  return s;
+}
 
 double TrafficBooks::bytes_total() const {
   return std::accumulate(hosts_.begin(), hosts_.end(), 0.0, [](double s, const Host& x) { return s + x.bytes_sent; });

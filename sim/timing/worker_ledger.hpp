@@ -18,7 +18,7 @@ class WorkerLedger {
   void enter_round(int w, TrafficBooks& round);
   void leave_round(int w);
 
-  // Every worker's times so far, a round it is inside counted up to its books' last settling.
+  // Every worker's times so far, a round it is inside counted up to now.
   std::vector<WorkerTime> times() const;
 
  private:
