@@ -64,7 +64,7 @@ class TrafficBooks {
     if (x.watching && (x.in_flight == 0 || x.in_flight + delta == 0)) settle(x);
     x.in_flight += delta;
   }
-  void settle(Host& x) {
+  void settle(Host& x) const {
     const double now = engine_.now();
     if (x.since == now) return;
     (x.in_flight > 0 ? x.split.busy_s : x.split.idle_s) += now - x.since;

@@ -59,8 +59,9 @@ class ProgramCollective final : public Collective, private Receiver {
       throw std::out_of_range(fmt::format("collective: host {} outside 0..{}", host, hosts_.size() - 1));
     return hosts_[static_cast<std::size_t>(host)];
   }
+  static std::size_t bit(const Host& x, int step) { return x.first_bit + static_cast<std::size_t>(step); }
   bool arrived(const Host& x, int step) const {
-    const std::size_t b = x.first_bit + static_cast<std::size_t>(step);
+    const std::size_t b = bit(x, step);
     return (arrived_[b / 64] >> (b % 64)) & 1U;
   }
 
@@ -109,7 +110,7 @@ class ProgramCollective final : public Collective, private Receiver {
   }
 
   void arrive(int src, int host, int step) {
-    const std::size_t b = hosts_[static_cast<std::size_t>(host)].first_bit + static_cast<std::size_t>(step);
+    const std::size_t b = bit(hosts_[static_cast<std::size_t>(host)], step);
     arrived_[b / 64] |= std::uint64_t{1} << (b % 64);
     run(host);
     if (awaited_ == 0) return;

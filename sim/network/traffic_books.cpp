@@ -29,11 +29,9 @@ TrafficBooks::Split TrafficBooks::unwatch(int host_id) {
 }
 
 TrafficBooks::Split TrafficBooks::split(int host_id) const {
-  const Host& x = hosts_[at(host_id)];
-  Split s = x.split;
-  const double now = engine_.now();
-  if (x.watching && now > x.since) (x.in_flight > 0 ? s.busy_s : s.idle_s) += now - x.since;  // the open stretch
-  return s;
+  Host x = hosts_[at(host_id)];
+  if (x.watching) settle(x);  // a copy settled: the open stretch up to now, the books untouched
+  return x.split;
 }
 
 double TrafficBooks::bytes_total() const {
