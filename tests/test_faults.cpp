@@ -1,6 +1,6 @@
 // Fault behaviour of the csgd program, with signals sent to a real child process: SIGTERM stops
-// a run cleanly (a --timing-only one inside a long round), a killed --force rerun never leaves a completed summary beside partial metrics,
-// a second writer into the same results folder is refused, a full disk or a write cut short
+// a run cleanly (a --timing-only one inside a long round), a killed --force rerun never leaves a
+// completed summary beside partial metrics, a second writer into the same results folder is refused, a full disk or a write cut short
 // ends in exit 4 with whole metrics rows, and an unwritable --out is refused up front.
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 // What frameworks add to a round (timing.network.payload, software_overhead, staging), an
-// all-reduce or Algorithm 2's exchange: how a payload splits into pieces, and hand-computed round times under the analytic
-// closed form and the flow model, which must agree where the flow model has no contention.
+// all-reduce or Algorithm 2's exchange: how a payload splits into pieces, and hand-computed round
+// times under the analytic closed form and the flow model, which must agree where the flow model
+// has no contention.
 #include <doctest/doctest.h>
 
 #include <cmath>
